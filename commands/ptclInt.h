@@ -1,0 +1,70 @@
+/*
+ * ptclInt.h --
+ *
+ *	What the command files of ptcl share: the per-interpreter state (is a
+ *	px running here, which communicator is its group), the px engine that
+ *	the shell and the data commands call, and small helpers for option
+ *	parsing. Built on runtime/ptclRuntime.h.
+ */
+
+#ifndef PTCL_INT_H
+#define PTCL_INT_H
+
+#include "ptclRuntime.h"
+
+/*
+ * Per-interpreter state, kept as assoc data "ptcl".
+ */
+
+typedef struct PtclState {
+    Tcl_Interp *interp;
+    int inPx;			/* > 0 while px code runs here. */
+    int64_t pxId;		/* The px that runs here, or the last one. */
+    int64_t nextPxId;		/* Rank 0: id of the next px. */
+    MPI_Comm pxComm;		/* Default communicator of px code. */
+    Tcl_HashTable groupComms;	/* Target set ("2 3") -> MPI_Comm *. */
+    Tcl_Obj *cancelMsg;		/* Why the running px was stopped, or
+				 * NULL. One reference. */
+} PtclState;
+
+PtclState *PtclGetState(Tcl_Interp *interp);
+MPI_Comm PtclDefaultComm(Tcl_Interp *interp);
+
+/*
+ * The px engine (px.c).
+ */
+
+int	PtclParseTargets(Tcl_Interp *interp, Tcl_Obj *listObj,
+	    int *numPtr, int **targetsPtr);
+int	PtclAllTargets(int **targetsPtr);
+int	PtclPxRun(Tcl_Interp *interp, int numTargets, const int *targets,
+	    Tcl_Obj *scriptObj, int flags, double timeout,
+	    PtclReply *replies);
+int	PtclPxReport(Tcl_Interp *interp, int numTargets,
+	    PtclReply *replies);
+int	PtclServeCommand(Tcl_Interp *interp, const PtclBuf *msg);
+int	PtclShellExit(int status);
+
+/*
+ * Interrupts (interrupt.c).
+ */
+
+void	PtclInterruptInstall(Tcl_Interp *interp);
+void	PtclSignalInstall(void);
+int	PtclSignalPending(void);
+void	PtclSignalClear(void);
+
+/*
+ * Command registration (one file per family).
+ */
+
+int	PtclFactsInit(Tcl_Interp *interp);
+int	PtclPxInit(Tcl_Interp *interp);
+
+/*
+ * Errors: a usage error with errorcode {PTCL USAGE}.
+ */
+
+int	PtclUsage(Tcl_Interp *interp, const char *usage);
+
+#endif /* PTCL_INT_H */

@@ -1,0 +1,1146 @@
+/*
+ * px.c --
+ *
+ *	px and targets: the parallel execution engine of ptclsh.
+ *
+ *	At the prompt, `px SCRIPT` on rank 0:
+ *	  1. sends one PX command (script, targets, px id) to each worker
+ *	     target on the control communicator (runtime/control.c);
+ *	  2. runs SCRIPT itself if rank 0 is a target, in its own interp,
+ *	     with output captured (RunPx);
+ *	  3. waits in the wait loop for one reply per worker target
+ *	     (CollectReplies), watching for Ctrl-C and failed ranks;
+ *	  4. prints each target's output as "[stdout:R] line", grouped by
+ *	     rank in rank order, and returns the list of results, or fails
+ *	     with "[error:R] message" for each failed target (PtclPxReport).
+ *
+ *	On a worker, interp/worker.c receives the PX and calls
+ *	PtclServeCommand, which runs it the same way (RunPx) and sends the
+ *	reply back. One code path runs px code on every rank.
+ */
+
+#include "ptclInt.h"
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Rank 0's view of one px while it runs.
+ */
+
+typedef struct PxRun {
+    PtclState *state;
+    int64_t pxId;
+    int numTargets;
+    const int *targets;
+    PtclReply *replies;		/* One per target, in target order. */
+    char *replied;		/* Has target i replied? */
+    int pending;		/* Worker replies still to come. */
+    double deadline;		/* PtclNow() limit, or 0. */
+    double timeout;
+    int signalled;		/* INTERRUPT or ABORT sent. */
+    int failedRank;		/* First rank whose reply failed, or -1. */
+    int interrupted;		/* Ctrl-C or deadline seen. */
+    MPI_Request *sends;		/* Outstanding signal sends. */
+    int numSends;
+    PtclBuf signalBuf;
+} PxRun;
+
+static int
+CompareInts(
+    const void *a,
+    const void *b)
+{
+    int x = *(const int *) a, y = *(const int *) b;
+
+    return (x > y) - (x < y);
+}
+
+int
+PtclUsage(
+    Tcl_Interp *interp,
+    const char *usage)
+{
+    Tcl_SetObjResult(interp, Tcl_ObjPrintf("wrong # args: should be \"%s\"",
+	    usage));
+    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+    return TCL_ERROR;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclParseTargets --
+ *
+ *	Reads a -targets list: ranks of the world, each once.
+ *
+ * Results:
+ *	TCL_OK with *targetsPtr a sorted ckalloc'ed array (the caller frees)
+ *	and *numPtr its length; TCL_ERROR with a message naming the bad
+ *	element.
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclParseTargets(
+    Tcl_Interp *interp,
+    Tcl_Obj *listObj,
+    int *numPtr,
+    int **targetsPtr)
+{
+    Tcl_Obj **elems;
+    int n, i, *targets;
+
+    if (strcmp(Tcl_GetString(listObj), "all") == 0) {
+	*numPtr = PtclAllTargets(targetsPtr);
+	return TCL_OK;
+    }
+    if (Tcl_ListObjGetElements(interp, listObj, &n, &elems) != TCL_OK) {
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    if (n == 0) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"no targets: -targets needs at least one rank", -1));
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    targets = (int *) ckalloc(sizeof(int) * (size_t) n);
+    for (i = 0; i < n; i++) {
+	int r;
+
+	if (Tcl_GetIntFromObj(NULL, elems[i], &r) != TCL_OK
+		|| r < 0 || r >= ptclWorld.size) {
+	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		    "bad rank \"%s\" in -targets: must be an integer from 0 "
+		    "to %d, or \"all\"", Tcl_GetString(elems[i]),
+		    ptclWorld.size - 1));
+	    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	    ckfree(targets);
+	    return TCL_ERROR;
+	}
+	targets[i] = r;
+    }
+    qsort(targets, (size_t) n, sizeof(int), CompareInts);
+    for (i = 1; i < n; i++) {
+	if (targets[i] == targets[i - 1]) {
+	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		    "rank %d appears twice in -targets", targets[i]));
+	    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	    ckfree(targets);
+	    return TCL_ERROR;
+	}
+    }
+    *numPtr = n;
+    *targetsPtr = targets;
+    return TCL_OK;
+}
+
+/*
+ * PtclAllTargets --
+ *
+ *	Every rank, 0 to size-1, in a ckalloc'ed array. Returns the count.
+ */
+
+int
+PtclAllTargets(
+    int **targetsPtr)
+{
+    int i, *targets = (int *) ckalloc(sizeof(int) * (size_t) ptclWorld.size);
+
+    for (i = 0; i < ptclWorld.size; i++) {
+	targets[i] = i;
+    }
+    *targetsPtr = targets;
+    return ptclWorld.size;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * GroupComm --
+ *
+ *	The default communicator of px code for a set of targets: the user
+ *	communicator when every rank is a target, otherwise a communicator
+ *	over just those ranks, made once (MPI_Comm_create_group, collective
+ *	over the targets only, which all call it as the px starts) and kept.
+ *
+ * Results:
+ *	TCL_OK with *commPtr set, or TCL_ERROR (MPI failed).
+ *
+ * Side effects:
+ *	May create and cache a communicator.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+GroupComm(
+    Tcl_Interp *interp,
+    PtclState *state,
+    int numTargets,
+    const int *targets,
+    MPI_Comm *commPtr)
+{
+    Tcl_DString key;
+    Tcl_HashEntry *hPtr;
+    MPI_Group world, group;
+    MPI_Comm *slot;
+    int i, isNew, code;
+    char num[16];
+
+    if (numTargets == ptclWorld.size) {
+	*commPtr = ptclWorld.user;
+	return TCL_OK;
+    }
+    Tcl_DStringInit(&key);
+    for (i = 0; i < numTargets; i++) {
+	snprintf(num, sizeof(num), "%d ", targets[i]);
+	Tcl_DStringAppend(&key, num, -1);
+    }
+    hPtr = Tcl_CreateHashEntry(&state->groupComms, Tcl_DStringValue(&key),
+	    &isNew);
+    Tcl_DStringFree(&key);
+    if (!isNew) {
+	*commPtr = *(MPI_Comm *) Tcl_GetHashValue(hPtr);
+	return TCL_OK;
+    }
+    slot = (MPI_Comm *) ckalloc(sizeof(MPI_Comm));
+    MPI_Comm_group(ptclWorld.user, &world);
+    MPI_Group_incl(world, numTargets, (int *) targets, &group);
+    code = MPI_Comm_create_group(ptclWorld.user, group, 0, slot);
+    MPI_Group_free(&group);
+    MPI_Group_free(&world);
+    if (code != MPI_SUCCESS) {
+	ckfree(slot);
+	Tcl_DeleteHashEntry(hPtr);
+	return PtclMpiError(interp, code, "making the px group");
+    }
+    MPI_Comm_set_errhandler(*slot, MPI_ERRORS_RETURN);
+    Tcl_SetHashValue(hPtr, slot);
+    *commPtr = *slot;
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RunPx --
+ *
+ *	Runs px code in this rank's interp, the same way on rank 0 and on
+ *	a worker: at global level (Tcl_EvalObjEx with TCL_EVAL_GLOBAL, which
+ *	also clears a cancellation when it returns to level 0), with stdout
+ *	and stderr captured and the px group as default communicator.
+ *
+ * Results:
+ *	Fills *reply (the caller clears it with PtclReplyClear).
+ *
+ * Side effects:
+ *	Whatever the script does.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+RunPx(
+    Tcl_Interp *interp,
+    PtclState *state,
+    int64_t pxId,
+    int numTargets,
+    const int *targets,
+    Tcl_Obj *scriptObj,
+    PtclReply *reply)
+{
+    Tcl_DString out, err;
+    MPI_Comm savedComm = state->pxComm;
+    int64_t savedId = state->pxId;
+    int code;
+
+    memset(reply, 0, sizeof(*reply));
+    reply->rank = ptclWorld.rank;
+    reply->pxId = pxId;
+    Tcl_DStringInit(&out);
+    Tcl_DStringInit(&err);
+
+    state->pxId = pxId;
+    code = GroupComm(interp, state, numTargets, targets, &state->pxComm);
+    if (code == TCL_OK) {
+	state->inPx++;
+	PtclCaptureBegin(NULL, NULL);
+	Tcl_IncrRefCount(scriptObj);
+	code = Tcl_EvalObjEx(interp, scriptObj, TCL_EVAL_GLOBAL);
+	Tcl_DecrRefCount(scriptObj);
+	PtclCaptureEnd(&out, &err);
+	state->inPx--;
+    }
+    if (code == TCL_RETURN) {
+	code = TCL_OK;
+    } else if (code == TCL_BREAK || code == TCL_CONTINUE) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		"invoked \"%s\" outside of a loop",
+		code == TCL_BREAK ? "break" : "continue"));
+	code = TCL_ERROR;
+    } else if (code != TCL_OK && code != TCL_ERROR) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		"command returned bad code: %d", code));
+	code = TCL_ERROR;
+    }
+
+    reply->code = code;
+    reply->result = Tcl_GetObjResult(interp);
+    Tcl_IncrRefCount(reply->result);
+    if (code == TCL_ERROR) {
+	Tcl_Obj *options = Tcl_GetReturnOptions(interp, code);
+	Tcl_Obj *key, *value;
+
+	Tcl_IncrRefCount(options);
+	key = Tcl_NewStringObj("-errorinfo", -1);
+	Tcl_DictObjGet(NULL, options, key, &value);
+	Tcl_DecrRefCount(key);
+	reply->errorInfo = value ? value : Tcl_NewObj();
+	Tcl_IncrRefCount(reply->errorInfo);
+	key = Tcl_NewStringObj("-errorcode", -1);
+	Tcl_DictObjGet(NULL, options, key, &value);
+	Tcl_DecrRefCount(key);
+	reply->errorCode = value ? value : Tcl_NewStringObj("NONE", -1);
+	Tcl_IncrRefCount(reply->errorCode);
+	Tcl_DecrRefCount(options);
+    }
+    reply->out = Tcl_NewByteArrayObj((unsigned char *) Tcl_DStringValue(&out),
+	    Tcl_DStringLength(&out));
+    Tcl_IncrRefCount(reply->out);
+    reply->err = Tcl_NewByteArrayObj((unsigned char *) Tcl_DStringValue(&err),
+	    Tcl_DStringLength(&err));
+    Tcl_IncrRefCount(reply->err);
+    Tcl_DStringFree(&out);
+    Tcl_DStringFree(&err);
+    Tcl_ResetResult(interp);
+    state->pxComm = savedComm;
+    state->pxId = savedId;
+    if (state->cancelMsg) {
+	Tcl_DecrRefCount(state->cancelMsg);
+	state->cancelMsg = NULL;
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * WorkerCheck --
+ *
+ *	The wait-loop check of a worker while its px runs: takes INTERRUPT
+ *	and ABORT messages from rank 0 and drops stale ones (of an earlier
+ *	px).
+ *
+ * Results:
+ *	TCL_OK to go on, TCL_ERROR with the reason in interp.
+ *
+ * Side effects:
+ *	Consumes signal messages; remembers the reason in the state.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+WorkerCheck(
+    Tcl_Interp *interp,
+    void *clientData)
+{
+    PtclState *state = (PtclState *) clientData;
+    PtclBuf buf;
+    PtclCommand cmd;
+    int got;
+
+    if (state->cancelMsg == NULL) {
+	PtclBufInit(&buf);
+	while ((got = PtclProbeMessage(interp, ptclWorld.control, 0,
+		PTCL_TAG_SIGNAL, &buf, NULL)) == 1) {
+	    if (PtclDecodeCommand(&buf, &cmd) != TCL_OK
+		    || cmd.pxId != state->pxId) {
+		continue;	/* Stale: meant for an earlier px. */
+	    }
+	    state->cancelMsg = (cmd.kind == PTCL_MSG_INTERRUPT)
+		    ? Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen)
+		    : Tcl_ObjPrintf("released: px failed on rank %d",
+			    cmd.exitCode);
+	    Tcl_IncrRefCount(state->cancelMsg);
+	    break;
+	}
+	PtclBufFree(&buf);
+	if (got < 0) {
+	    return TCL_ERROR;
+	}
+    }
+    if (state->cancelMsg) {
+	Tcl_SetObjResult(interp, state->cancelMsg);
+	Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclServeCommand --
+ *
+ *	A worker's answer to one command from rank 0: run a PX and reply,
+ *	or exit.
+ *
+ * Results:
+ *	TCL_OK; TCL_ERROR only if the reply could not be sent.
+ *
+ * Side effects:
+ *	Runs px code; sends a reply; EXIT does not return.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclServeCommand(
+    Tcl_Interp *interp,
+    const PtclBuf *msg)
+{
+    PtclState *state = PtclGetState(interp);
+    PtclCommand cmd;
+    PtclReply reply;
+    PtclBuf out;
+    MPI_Request req;
+    PtclCheckProc *oldProc;
+    void *oldData;
+    Tcl_Obj *scriptObj;
+    int code, len;
+    const char *s;
+
+    if (PtclDecodeCommand(msg, &cmd) != TCL_OK) {
+	return TCL_OK;		/* Not ours to answer: ignore. */
+    }
+    switch (cmd.kind) {
+    case PTCL_MSG_EXIT:
+	Tcl_Exit(cmd.exitCode);
+	return TCL_OK;
+    case PTCL_MSG_PX:
+	break;
+    default:
+	return TCL_OK;
+    }
+
+    scriptObj = Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen);
+    Tcl_IncrRefCount(scriptObj);
+    PtclPushCheck(WorkerCheck, state, &oldProc, &oldData);
+    state->pxId = cmd.pxId;
+    {
+	int *targets = (int *) ckalloc(sizeof(int) * (cmd.numTargets + 1));
+	int i;
+
+	for (i = 0; i < cmd.numTargets; i++) {
+	    targets[i] = cmd.targets[i];
+	}
+	RunPx(interp, state, cmd.pxId, cmd.numTargets, targets, scriptObj,
+		&reply);
+	ckfree(targets);
+    }
+    PtclPopCheck(oldProc, oldData);
+    Tcl_DecrRefCount(scriptObj);
+
+    PtclBufInit(&out);
+    {
+	int outLen, errLen;
+	const unsigned char *o = Tcl_GetByteArrayFromObj(reply.out, &outLen);
+	const unsigned char *e = Tcl_GetByteArrayFromObj(reply.err, &errLen);
+
+	PtclEncodeReply(&out, reply.rank, reply.code, reply.pxId,
+		reply.result, reply.errorInfo, reply.errorCode,
+		(const char *) o, (size_t) outLen, (const char *) e,
+		(size_t) errLen);
+    }
+    PtclReplyClear(&reply);
+    code = MPI_Isend(out.bytes, (int) out.len, MPI_BYTE, 0, PTCL_TAG_REPLY,
+	    ptclWorld.control, &req);
+    if (code == MPI_SUCCESS) {
+	code = PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_IDLE);
+    } else {
+	code = PtclMpiError(interp, code, "sending a px reply");
+    }
+    PtclBufFree(&out);
+    (void) s; (void) len;
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * SendSignal --
+ *
+ *	Rank 0 tells every worker target that has not replied yet to stop
+ *	the current px: INTERRUPT (with the reason) or ABORT (a rank failed).
+ *	Sent once per px.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+SendSignal(
+    PxRun *run,
+    int kind,
+    int failedRank,
+    const char *reason)
+{
+    int i;
+
+    if (run->signalled) {
+	return;
+    }
+    run->signalled = 1;
+    PtclEncodeCommand(&run->signalBuf, kind, 0, run->pxId, failedRank, 0,
+	    NULL, reason, strlen(reason));
+    run->sends = (MPI_Request *) ckalloc(sizeof(MPI_Request)
+	    * (size_t) run->numTargets);
+    for (i = 0; i < run->numTargets; i++) {
+	if (run->targets[i] != 0 && !run->replied[i]) {
+	    if (MPI_Isend(run->signalBuf.bytes, (int) run->signalBuf.len,
+		    MPI_BYTE, run->targets[i], PTCL_TAG_SIGNAL,
+		    ptclWorld.control, &run->sends[run->numSends])
+		    == MPI_SUCCESS) {
+		run->numSends++;
+	    }
+	}
+    }
+}
+
+/*
+ * TakeReply --
+ *
+ *	Files one reply message under its target; drops strays (an earlier
+ *	px's, or a duplicate). A failed reply makes rank 0 release the others.
+ */
+
+static void
+TakeReply(
+    PxRun *run,
+    const PtclBuf *buf)
+{
+    PtclReply reply;
+    int i;
+
+    if (PtclDecodeReply(buf, &reply) != TCL_OK) {
+	return;
+    }
+    if (reply.pxId != run->pxId) {
+	PtclReplyClear(&reply);
+	return;
+    }
+    for (i = 0; i < run->numTargets; i++) {
+	if (run->targets[i] == reply.rank) {
+	    break;
+	}
+    }
+    if (i == run->numTargets || run->replied[i] || reply.rank == 0) {
+	PtclReplyClear(&reply);
+	return;
+    }
+    run->replies[i] = reply;
+    run->replied[i] = 1;
+    run->pending--;
+    if (reply.code == TCL_ERROR && run->failedRank < 0
+	    && !run->interrupted) {
+	run->failedRank = reply.rank;
+	SendSignal(run, PTCL_MSG_ABORT, reply.rank, "");
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * RootCheck --
+ *
+ *	Rank 0's check while a px runs (its own part, and the wait for the
+ *	replies): takes replies that have come, and turns Ctrl-C or the
+ *	deadline into an INTERRUPT of every target.
+ *
+ * Results:
+ *	TCL_ERROR (with the reason) when rank 0's own part must stop:
+ *	interrupted, or another rank failed; TCL_OK otherwise.
+ *
+ * Side effects:
+ *	Consumes replies; may send signals.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+RootCheck(
+    Tcl_Interp *interp,
+    void *clientData)
+{
+    PxRun *run = (PxRun *) clientData;
+    PtclBuf buf;
+    int got;
+
+    PtclBufInit(&buf);
+    while (run->pending > 0 && (got = PtclProbeMessage(interp,
+	    ptclWorld.control, MPI_ANY_SOURCE, PTCL_TAG_REPLY, &buf,
+	    NULL)) == 1) {
+	TakeReply(run, &buf);
+    }
+    PtclBufFree(&buf);
+
+    if (!run->interrupted) {
+	const char *why = NULL;
+	char msg[64];
+
+	if (PtclSignalPending()) {
+	    PtclSignalClear();
+	    why = "interrupted";
+	} else if (run->deadline > 0.0 && PtclNow() >= run->deadline) {
+	    snprintf(msg, sizeof(msg), "interrupted: timed out after %g s",
+		    run->timeout);
+	    why = msg;
+	}
+	if (why) {
+	    run->interrupted = 1;
+	    run->signalled = 0;		/* An INTERRUPT outranks an ABORT. */
+	    SendSignal(run, PTCL_MSG_INTERRUPT, -1, why);
+	    if (run->state->cancelMsg == NULL) {
+		run->state->cancelMsg = Tcl_NewStringObj(why, -1);
+		Tcl_IncrRefCount(run->state->cancelMsg);
+	    }
+	}
+    }
+    if (run->state->inPx && run->state->cancelMsg == NULL
+	    && run->failedRank >= 0) {
+	run->state->cancelMsg = Tcl_ObjPrintf(
+		"released: px failed on rank %d", run->failedRank);
+	Tcl_IncrRefCount(run->state->cancelMsg);
+    }
+    if (run->state->inPx && run->state->cancelMsg) {
+	Tcl_SetObjResult(interp, run->state->cancelMsg);
+	Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+static int
+PollReplies(
+    Tcl_Interp *interp,
+    void *clientData)
+{
+    PxRun *run = (PxRun *) clientData;
+
+    if (RootCheck(interp, run) != TCL_OK) {
+	return -1;
+    }
+    return run->pending == 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclPxRun --
+ *
+ *	Rank 0 runs SCRIPT on the targets (sorted, distinct ranks) and
+ *	collects one reply per target, in target order, into replies[]
+ *	(which the caller clears with PtclReplyClear). Prints each target's
+ *	output, grouped by rank in rank order.
+ *
+ * Results:
+ *	TCL_OK when every target answered (each reply says how its script
+ *	went); TCL_ERROR if the px could not be run (MPI failed).
+ *
+ * Side effects:
+ *	Everything the script does on every target.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+PrintOutput(
+    Tcl_Interp *interp,
+    int rank,
+    Tcl_Obj *bytesObj,
+    int stream)
+{
+    Tcl_Channel chan = Tcl_GetStdChannel(stream == 1 ? TCL_STDOUT
+	    : TCL_STDERR);
+    int len;
+    const char *p = (const char *) Tcl_GetByteArrayFromObj(bytesObj, &len);
+    const char *end = p + len, *nl;
+    char prefix[40];
+
+    (void) interp;
+    if (chan == NULL || len == 0) {
+	return;
+    }
+    snprintf(prefix, sizeof(prefix), "[%s:%d] ",
+	    stream == 1 ? "stdout" : "stderr", rank);
+    while (p < end) {
+	nl = memchr(p, '\n', (size_t) (end - p));
+	if (nl == NULL) {
+	    nl = end;
+	}
+	Tcl_WriteChars(chan, prefix, -1);
+	Tcl_Write(chan, p, (int) (nl - p));
+	Tcl_WriteChars(chan, "\n", 1);
+	p = nl + 1;
+    }
+    Tcl_Flush(chan);
+}
+
+int
+PtclPxRun(
+    Tcl_Interp *interp,
+    int numTargets,
+    const int *targets,
+    Tcl_Obj *scriptObj,
+    int flags,
+    double timeout,
+    PtclReply *replies)
+{
+    PtclState *state = PtclGetState(interp);
+    PxRun run;
+    PtclBuf msg;
+    MPI_Request *reqs;
+    PtclCheckProc *oldProc;
+    void *oldData;
+    int i, numReqs = 0, code = TCL_OK, len, localIndex = -1;
+    const char *script = Tcl_GetStringFromObj(scriptObj, &len);
+
+    memset(&run, 0, sizeof(run));
+    memset(replies, 0, sizeof(PtclReply) * (size_t) numTargets);
+    run.state = state;
+    run.pxId = ++state->nextPxId;
+    run.numTargets = numTargets;
+    run.targets = targets;
+    run.replies = replies;
+    run.replied = ckalloc((size_t) numTargets);
+    memset(run.replied, 0, (size_t) numTargets);
+    run.failedRank = -1;
+    run.timeout = timeout;
+    run.deadline = timeout > 0.0 ? PtclNow() + timeout : 0.0;
+    PtclBufInit(&run.signalBuf);
+    PtclSignalClear();
+
+    /*
+     * 1. Send the script to every worker target.
+     */
+
+    PtclBufInit(&msg);
+    PtclEncodeCommand(&msg, PTCL_MSG_PX, flags, run.pxId, 0, numTargets,
+	    targets, script, (size_t) len);
+    reqs = (MPI_Request *) ckalloc(sizeof(MPI_Request) * (size_t) numTargets);
+    for (i = 0; i < numTargets; i++) {
+	if (targets[i] == 0) {
+	    localIndex = i;
+	    continue;
+	}
+	code = MPI_Isend(msg.bytes, (int) msg.len, MPI_BYTE, targets[i],
+		PTCL_TAG_COMMAND, ptclWorld.control, &reqs[numReqs]);
+	if (code != MPI_SUCCESS) {
+	    code = PtclMpiError(interp, code, "sending px");
+	    break;
+	}
+	numReqs++;
+	run.pending++;
+    }
+
+    /*
+     * 2. Run rank 0's own part; 3. wait for the workers' replies.
+     */
+
+    PtclPushCheck(RootCheck, &run, &oldProc, &oldData);
+    if (code == TCL_OK && localIndex >= 0) {
+	RunPx(interp, state, run.pxId, numTargets, targets, scriptObj,
+		&replies[localIndex]);
+	run.replied[localIndex] = 1;
+	if (replies[localIndex].code == TCL_ERROR && run.failedRank < 0
+		&& !run.interrupted) {
+	    run.failedRank = 0;
+	    SendSignal(&run, PTCL_MSG_ABORT, 0, "");
+	}
+    }
+    if (code == TCL_OK || numReqs > 0) {
+	if (PtclWait(interp, PollReplies, &run, PTCL_WAIT_IDLE) != TCL_OK) {
+	    code = TCL_ERROR;
+	}
+	PtclWaitRequests(NULL, numReqs, reqs, NULL, PTCL_WAIT_IDLE);
+    }
+    PtclPopCheck(oldProc, oldData);
+    if (run.numSends > 0) {
+	PtclWaitRequests(NULL, run.numSends, run.sends, NULL, PTCL_WAIT_IDLE);
+    }
+    if (run.sends) {
+	ckfree(run.sends);
+    }
+    if (state->cancelMsg) {
+	Tcl_DecrRefCount(state->cancelMsg);
+	state->cancelMsg = NULL;
+    }
+    PtclSignalClear();
+    PtclBufFree(&run.signalBuf);
+    PtclBufFree(&msg);
+    ckfree(reqs);
+    ckfree(run.replied);
+
+    /*
+     * 4. Show the output, grouped by rank in rank order.
+     */
+
+    for (i = 0; i < numTargets; i++) {
+	if (replies[i].out) {
+	    PrintOutput(interp, targets[i], replies[i].out, 1);
+	}
+	if (replies[i].err) {
+	    PrintOutput(interp, targets[i], replies[i].err, 2);
+	}
+    }
+    return code;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclPxReport --
+ *
+ *	Turns the replies of a px into px's result: the list of results in
+ *	rank order (the empty string when all are empty), or an error that
+ *	lists "[error:R] message" for each failed rank, with -errorcode
+ *	{PTCL REMOTE RANKS ERRORCODES} and the remote tracebacks in
+ *	-errorinfo.
+ *
+ * Results:
+ *	TCL_OK or TCL_ERROR, with the interp's result and options set.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclPxReport(
+    Tcl_Interp *interp,
+    int numTargets,
+    PtclReply *replies)
+{
+    Tcl_Obj *message, *info, *ranks, *codes, *list, *options;
+    int i, anyError = 0, allEmpty = 1;
+
+    for (i = 0; i < numTargets; i++) {
+	if (replies[i].code != TCL_OK) {
+	    anyError = 1;
+	}
+	if (replies[i].result && Tcl_GetCharLength(replies[i].result) > 0) {
+	    allEmpty = 0;
+	}
+    }
+    if (!anyError) {
+	if (allEmpty) {
+	    Tcl_ResetResult(interp);
+	    return TCL_OK;
+	}
+	list = Tcl_NewListObj(0, NULL);
+	for (i = 0; i < numTargets; i++) {
+	    Tcl_ListObjAppendElement(NULL, list, replies[i].result
+		    ? replies[i].result : Tcl_NewObj());
+	}
+	Tcl_SetObjResult(interp, list);
+	return TCL_OK;
+    }
+
+    message = Tcl_NewObj();
+    info = Tcl_NewObj();
+    ranks = Tcl_NewListObj(0, NULL);
+    codes = Tcl_NewListObj(0, NULL);
+    for (i = 0; i < numTargets; i++) {
+	PtclReply *r = &replies[i];
+
+	if (r->code == TCL_OK) {
+	    continue;
+	}
+	if (Tcl_GetCharLength(message) > 0) {
+	    Tcl_AppendToObj(message, "\n", 1);
+	    Tcl_AppendToObj(info, "\n", 1);
+	}
+	Tcl_AppendPrintfToObj(message, "[error:%d] %s", r->rank,
+		r->result ? Tcl_GetString(r->result) : "no reply");
+	Tcl_AppendPrintfToObj(info, "[error:%d] %s", r->rank,
+		r->errorInfo ? Tcl_GetString(r->errorInfo)
+		: (r->result ? Tcl_GetString(r->result) : "no reply"));
+	Tcl_ListObjAppendElement(NULL, ranks, Tcl_NewIntObj(r->rank));
+	Tcl_ListObjAppendElement(NULL, codes, r->errorCode
+		? r->errorCode : Tcl_NewStringObj("NONE", -1));
+    }
+    list = Tcl_NewListObj(0, NULL);
+    Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj("PTCL", -1));
+    Tcl_ListObjAppendElement(NULL, list, Tcl_NewStringObj("REMOTE", -1));
+    Tcl_ListObjAppendElement(NULL, list, ranks);
+    Tcl_ListObjAppendElement(NULL, list, codes);
+
+    options = Tcl_NewListObj(0, NULL);
+    Tcl_IncrRefCount(options);
+    Tcl_ListObjAppendElement(NULL, options, Tcl_NewStringObj("-code", -1));
+    Tcl_ListObjAppendElement(NULL, options, Tcl_NewIntObj(TCL_ERROR));
+    Tcl_ListObjAppendElement(NULL, options,
+	    Tcl_NewStringObj("-errorcode", -1));
+    Tcl_ListObjAppendElement(NULL, options, list);
+    Tcl_ListObjAppendElement(NULL, options,
+	    Tcl_NewStringObj("-errorinfo", -1));
+    Tcl_ListObjAppendElement(NULL, options, info);
+    Tcl_SetObjResult(interp, message);
+    i = Tcl_SetReturnOptions(interp, options);
+    Tcl_DecrRefCount(options);
+    return i;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PxObjCmd --
+ *
+ *	px ?-targets RANKS? ?-timeout SECONDS? ?--? SCRIPT
+ *
+ * Results:
+ *	See PtclPxReport.
+ *
+ * Side effects:
+ *	Runs SCRIPT on every target.
+ *
+ *----------------------------------------------------------------------
+ */
+
+#define PX_USAGE "px ?-targets RANKS? ?-timeout SECONDS? ?--? SCRIPT"
+
+static int
+PxObjCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const options[] = {
+	"-targets", "-timeout", "--", NULL
+    };
+    enum { OPT_TARGETS, OPT_TIMEOUT, OPT_END };
+    PtclState *state = PtclGetState(interp);
+    PtclReply *replies;
+    int *targets = NULL, numTargets = 0, i, index, code;
+    double timeout = 0.0;
+
+    (void) clientData;
+    if (!ptclWorld.shell) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"px needs ptclsh: start the job with \"mpiexec -n N ptclsh\"; "
+		"in an SPMD script every rank already runs every line", -1));
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "SHELL", NULL);
+	return TCL_ERROR;
+    }
+    if (state->inPx || ptclWorld.rank != 0) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"px cannot be used inside px code: it runs at the prompt", -1));
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "NESTED", NULL);
+	return TCL_ERROR;
+    }
+
+    for (i = 1; i < objc - 1; i++) {
+	const char *arg = Tcl_GetString(objv[i]);
+
+	if (arg[0] != '-') {
+	    break;
+	}
+	if (Tcl_GetIndexFromObj(interp, objv[i], options, "option", 0,
+		&index) != TCL_OK) {
+	    goto usage;
+	}
+	if (index == OPT_END) {
+	    i++;
+	    break;
+	}
+	if (i + 1 >= objc - 1) {
+	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		    "option \"%s\" needs a value: should be \"%s\"", arg,
+		    PX_USAGE));
+	    goto usageCode;
+	}
+	i++;
+	switch (index) {
+	case OPT_TARGETS:
+	    if (targets) {
+		ckfree(targets);
+		targets = NULL;
+	    }
+	    if (PtclParseTargets(interp, objv[i], &numTargets, &targets)
+		    != TCL_OK) {
+		return TCL_ERROR;
+	    }
+	    break;
+	case OPT_TIMEOUT:
+	    if (Tcl_GetDoubleFromObj(NULL, objv[i], &timeout) != TCL_OK
+		    || !(timeout > 0.0)) {
+		Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+			"bad timeout \"%s\": must be a number of seconds "
+			"greater than 0", Tcl_GetString(objv[i])));
+		goto usageCode;
+	    }
+	    break;
+	}
+    }
+    if (i != objc - 1) {
+	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
+		"wrong # args: should be \"%s\"", PX_USAGE));
+	goto usageCode;
+    }
+    if (targets == NULL) {
+	numTargets = PtclAllTargets(&targets);
+    }
+
+    replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
+    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], 0, timeout,
+	    replies);
+    if (code == TCL_OK) {
+	code = PtclPxReport(interp, numTargets, replies);
+    }
+    for (i = 0; i < numTargets; i++) {
+	PtclReplyClear(&replies[i]);
+    }
+    ckfree(replies);
+    ckfree(targets);
+    return code;
+
+  usage:
+    Tcl_AppendResult(interp, ": should be \"" PX_USAGE "\"", NULL);
+  usageCode:
+    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+    if (targets) {
+	ckfree(targets);
+    }
+    return TCL_ERROR;
+}
+
+/*
+ * TargetsObjCmd --
+ *
+ *	targets: every rank, 0 to N-1.
+ */
+
+static int
+TargetsObjCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    Tcl_Obj *list;
+    int i;
+
+    (void) clientData;
+    if (objc != 1) {
+	Tcl_WrongNumArgs(interp, 1, objv, "");
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    list = Tcl_NewListObj(0, NULL);
+    for (i = 0; i < ptclWorld.size; i++) {
+	Tcl_ListObjAppendElement(NULL, list, Tcl_NewIntObj(i));
+    }
+    Tcl_SetObjResult(interp, list);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * ExitObjCmd --
+ *
+ *	ptclsh's exit: at the prompt it ends every rank (through Tcl_Exit
+ *	and the shell's exit procedure); inside px code it is an error,
+ *	since one rank leaving would strand the others.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+ExitObjCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    PtclState *state = PtclGetState(interp);
+    int status = 0;
+
+    (void) clientData;
+    if (objc > 2) {
+	Tcl_WrongNumArgs(interp, 1, objv, "?returnCode?");
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    if (objc == 2 && Tcl_GetIntFromObj(interp, objv[1], &status) != TCL_OK) {
+	return TCL_ERROR;
+    }
+    if (state->inPx || ptclWorld.rank != 0) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"exit is not allowed in px code: use it at the prompt, "
+		"where it ends every rank", -1));
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "EXIT", NULL);
+	return TCL_ERROR;
+    }
+    Tcl_Exit(status);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclShellExit --
+ *
+ *	The end of a ptclsh job: rank 0 tells every worker to exit with the
+ *	same status, then every rank finalizes Tcl and MPI and exits.
+ *
+ * Results:
+ *	Does not return.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclShellExit(
+    int status)
+{
+    if (ptclWorld.initialized && !ptclWorld.finalized
+	    && ptclWorld.rank == 0 && ptclWorld.size > 1) {
+	PtclBuf msg;
+	MPI_Request *reqs = (MPI_Request *) ckalloc(sizeof(MPI_Request)
+		* (size_t) ptclWorld.size);
+	int i, n = 0;
+
+	PtclBufInit(&msg);
+	PtclEncodeCommand(&msg, PTCL_MSG_EXIT, 0, 0, status, 0, NULL, "", 0);
+	for (i = 1; i < ptclWorld.size; i++) {
+	    if (MPI_Isend(msg.bytes, (int) msg.len, MPI_BYTE, i,
+		    PTCL_TAG_COMMAND, ptclWorld.control, &reqs[n])
+		    == MPI_SUCCESS) {
+		n++;
+	    }
+	}
+	PtclWaitRequests(NULL, n, reqs, NULL, PTCL_WAIT_IDLE);
+	ckfree(reqs);
+	PtclBufFree(&msg);
+    }
+    Tcl_Finalize();		/* Flushes channels; finalizes MPI. */
+    exit(status);
+    return status;
+}
+
+int
+PtclPxInit(
+    Tcl_Interp *interp)
+{
+    Tcl_CreateObjCommand(interp, "::ptcl::px", PxObjCmd, NULL, NULL);
+    Tcl_CreateObjCommand(interp, "::ptcl::targets", TargetsObjCmd, NULL,
+	    NULL);
+    if (ptclWorld.shell) {
+	Tcl_CreateObjCommand(interp, "::exit", ExitObjCmd, NULL, NULL);
+    }
+    return TCL_OK;
+}

@@ -1,0 +1,210 @@
+/*
+ * ptclRuntime.h --
+ *
+ *	What the commands and the shell stand on and Tcl never sees: the MPI
+ *	world and its communicators, the one wait loop, byte buffers for wire
+ *	formats, the control protocol between rank 0 and the workers, and the
+ *	capture of a px's standard output and error.
+ *
+ *	Rule of the house: no MPI call outside runtime/ except through this
+ *	API, and no blocking MPI call anywhere. Every wait is a nonblocking call
+ *	followed by PtclWait (waitloop.c), so that an interrupt, a deadline or
+ *	a remote failure can always release it.
+ */
+
+#ifndef PTCL_RUNTIME_H
+#define PTCL_RUNTIME_H
+
+#include <tcl.h>
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef PTCL_VERSION
+#define PTCL_VERSION "0.1"
+#endif
+
+/*
+ *----------------------------------------------------------------------
+ * world.c: MPI start and end, the communicators, MPI errors as Tcl errors.
+ *----------------------------------------------------------------------
+ */
+
+typedef struct PtclWorld {
+    int initialized;		/* PtclWorldInit has run in this process. */
+    int ownsMpi;		/* We called MPI_Init, so we finalize. */
+    int finalized;		/* MPI_Finalize has run. */
+    int shell;			/* Running inside ptclsh (not a stock tclsh). */
+    int rank, size;		/* Rank and size in MPI_COMM_WORLD. */
+    MPI_Comm control;		/* Prompt to workers and replies. */
+    MPI_Comm user;		/* Default for mpi:: and the collectives. */
+} PtclWorld;
+
+extern PtclWorld ptclWorld;
+
+int	PtclWorldInit(Tcl_Interp *interp, int *argcPtr, char ***argvPtr);
+void	PtclWorldFinalize(void);
+int	PtclMpiError(Tcl_Interp *interp, int mpiCode, const char *what);
+
+/*
+ * Communicator handles as Tcl sees them ("world", "comm1", ...). The table
+ * is per process; "world" is the user communicator (a dup of WORLD).
+ */
+
+int	PtclGetCommFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr,
+	    MPI_Comm *commPtr);
+Tcl_Obj *PtclRegisterComm(MPI_Comm comm);
+int	PtclUnregisterComm(Tcl_Interp *interp, Tcl_Obj *objPtr,
+	    MPI_Comm *commPtr);
+
+/*
+ *----------------------------------------------------------------------
+ * waitloop.c: the one wait loop.
+ *----------------------------------------------------------------------
+ */
+
+/*
+ * A poll procedure says whether the awaited thing has happened: 1 done,
+ * 0 not yet, -1 failed (with a message left in interp).
+ */
+
+typedef int (PtclPollProc)(Tcl_Interp *interp, void *clientData);
+
+/*
+ * A check procedure is consulted on every turn of the wait loop while a
+ * px runs: it returns TCL_OK to go on waiting, or TCL_ERROR with a message
+ * in interp to abandon the wait (interrupt, deadline, remote failure).
+ */
+
+typedef int (PtclCheckProc)(Tcl_Interp *interp, void *clientData);
+
+#define PTCL_WAIT_IDLE	1	/* Waiting between commands: no checks. */
+
+int	PtclWait(Tcl_Interp *interp, PtclPollProc *pollProc,
+	    void *clientData, int flags);
+int	PtclWaitRequests(Tcl_Interp *interp, int count, MPI_Request *reqs,
+	    MPI_Status *statuses, int flags);
+void	PtclNoteActivity(void);
+void	PtclPushCheck(PtclCheckProc *proc, void *clientData,
+	    PtclCheckProc **oldProcPtr, void **oldDataPtr);
+void	PtclPopCheck(PtclCheckProc *oldProc, void *oldData);
+int	PtclRunChecks(Tcl_Interp *interp);
+double	PtclNow(void);
+
+/*
+ *----------------------------------------------------------------------
+ * buffer.c: a growable byte buffer and a bounds-checked reader.
+ *----------------------------------------------------------------------
+ */
+
+typedef struct PtclBuf {
+    unsigned char *bytes;
+    size_t len, cap;
+} PtclBuf;
+
+typedef struct PtclReader {
+    const unsigned char *p, *end;
+    int bad;			/* Set when a read ran past the end. */
+} PtclReader;
+
+void	PtclBufInit(PtclBuf *buf);
+void	PtclBufFree(PtclBuf *buf);
+void	PtclBufReserve(PtclBuf *buf, size_t more);
+void	PtclBufAppend(PtclBuf *buf, const void *data, size_t len);
+void	PtclBufPutInt32(PtclBuf *buf, int32_t v);
+void	PtclBufPutInt64(PtclBuf *buf, int64_t v);
+void	PtclBufPutDouble(PtclBuf *buf, double v);
+void	PtclBufPutBytes(PtclBuf *buf, const void *data, size_t len);
+
+void	PtclReaderInit(PtclReader *r, const void *data, size_t len);
+int32_t	PtclGetInt32(PtclReader *r);
+int64_t	PtclGetInt64(PtclReader *r);
+double	PtclGetDouble(PtclReader *r);
+const unsigned char *PtclGetBytes(PtclReader *r, size_t *lenPtr);
+
+/*
+ *----------------------------------------------------------------------
+ * message.c: receiving a message of unknown size through the wait loop.
+ *----------------------------------------------------------------------
+ */
+
+int	PtclRecvMessage(Tcl_Interp *interp, MPI_Comm comm, int source,
+	    int tag, int flags, PtclBuf *out, MPI_Status *statusPtr);
+int	PtclProbeMessage(Tcl_Interp *interp, MPI_Comm comm, int source,
+	    int tag, PtclBuf *out, MPI_Status *statusPtr);
+
+/*
+ *----------------------------------------------------------------------
+ * control.c: the control protocol on ptclWorld.control.
+ *
+ * Rank 0 sends each worker one message per command on PTCL_TAG_COMMAND
+ * (a PX, or EXIT); a worker answers a PX with one PTCL_TAG_REPLY.
+ * INTERRUPT and ABORT travel on PTCL_TAG_SIGNAL so that a worker busy in
+ * a px can probe for them without taking the next command.
+ *----------------------------------------------------------------------
+ */
+
+enum {
+    PTCL_TAG_COMMAND = 11,
+    PTCL_TAG_REPLY = 12,
+    PTCL_TAG_SIGNAL = 13,
+    PTCL_TAG_OUTPUT = 14
+};
+
+enum {
+    PTCL_MSG_PX = 1,		/* Run a script. */
+    PTCL_MSG_EXIT = 2,		/* Exit with a status. */
+    PTCL_MSG_INTERRUPT = 3,	/* Stop the current px: interrupted. */
+    PTCL_MSG_ABORT = 4,		/* Stop the current px: a rank failed. */
+    PTCL_MSG_REPLY = 5		/* A worker's answer to a PX. */
+};
+
+/* Flags of a PX. */
+#define PTCL_PX_STREAM	1	/* Send output as each line completes. */
+
+typedef struct PtclCommand {
+    int kind;
+    int flags;
+    int64_t pxId;
+    int exitCode;		/* EXIT: the status; SIGNAL: the failed rank
+				 * or -1. */
+    int numTargets;
+    const int32_t *targets;	/* Points into the message buffer. */
+    const char *script;		/* Points into the message buffer. */
+    size_t scriptLen;
+} PtclCommand;
+
+typedef struct PtclReply {
+    int rank;
+    int code;			/* TCL_OK, TCL_ERROR, ... */
+    int64_t pxId;
+    Tcl_Obj *result, *errorInfo, *errorCode, *out, *err;
+				/* Each holds a reference, see
+				 * PtclReplyClear. */
+} PtclReply;
+
+void	PtclEncodeCommand(PtclBuf *buf, int kind, int flags, int64_t pxId,
+	    int exitCode, int numTargets, const int *targets,
+	    const char *script, size_t scriptLen);
+int	PtclDecodeCommand(const PtclBuf *buf, PtclCommand *cmd);
+void	PtclEncodeReply(PtclBuf *buf, int rank, int code, int64_t pxId,
+	    Tcl_Obj *result, Tcl_Obj *errorInfo, Tcl_Obj *errorCode,
+	    const char *out, size_t outLen, const char *err, size_t errLen);
+int	PtclDecodeReply(const PtclBuf *buf, PtclReply *reply);
+void	PtclReplyClear(PtclReply *reply);
+
+/*
+ *----------------------------------------------------------------------
+ * capture.c: stdout and stderr of px code, caught by stacked channels.
+ *----------------------------------------------------------------------
+ */
+
+typedef void (PtclLineProc)(void *clientData, int stream, const char *line,
+	size_t len);
+
+int	PtclCaptureInstall(Tcl_Interp *interp);
+void	PtclCaptureBegin(PtclLineProc *lineProc, void *clientData);
+void	PtclCaptureEnd(Tcl_DString *outPtr, Tcl_DString *errPtr);
+int	PtclCaptureActive(void);
+
+#endif /* PTCL_RUNTIME_H */

@@ -1,0 +1,209 @@
+/*
+ * waitloop.c --
+ *
+ *	The one wait loop. Every blocking operation in ptcl -- a worker
+ *	waiting for its next command, rank 0 waiting for px replies,
+ *	mpi::recv, mpi::wait, every collective -- is a nonblocking MPI call
+ *	followed by PtclWait. Each turn of the loop:
+ *
+ *	  1. polls the awaited thing (MPI_Test and friends); done: return;
+ *	  2. runs the check procedure of the px in progress (an interrupt
+ *	     from rank 0, Ctrl-C on rank 0, a deadline, a failed rank);
+ *	  3. backs off: spins for SPIN_SECONDS after the last activity, then
+ *	     sleeps with a doubling pause capped at SHORT_CAP while work was
+ *	     recent (RECENT_SECONDS) and at LONG_CAP after that.
+ *
+ *	A blocking MPI call would spin at 100% of a core inside the MPI
+ *	library and could never be interrupted; this loop costs a few tenths
+ *	of a percent of a core per idle rank and can always be left.
+ */
+
+#include "ptclRuntime.h"
+#include <time.h>
+#include <errno.h>
+
+#define SPIN_SECONDS	50e-6
+#define RECENT_SECONDS	1.0
+#define SHORT_CAP	1e-3
+#define LONG_CAP	50e-3
+#define FIRST_PAUSE	1e-6
+
+static double lastActivity = 0.0;
+static PtclCheckProc *checkProc = NULL;
+static void *checkData = NULL;
+
+/*
+ * PtclNow --
+ *
+ *	Seconds on a monotonic clock.
+ */
+
+double
+PtclNow(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+/*
+ * PtclNoteActivity --
+ *
+ *	Tells the loop that work just happened, so that the next wait spins
+ *	before it sleeps (back-to-back px stays fast).
+ */
+
+void
+PtclNoteActivity(void)
+{
+    lastActivity = PtclNow();
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclPushCheck, PtclPopCheck, PtclRunChecks --
+ *
+ *	The check procedure of the px in progress. px installs one on rank 0
+ *	(Ctrl-C, deadline) and on each worker (INTERRUPT and ABORT messages);
+ *	nested waits all see it. Push returns the previous one for Pop.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+PtclPushCheck(
+    PtclCheckProc *proc,
+    void *clientData,
+    PtclCheckProc **oldProcPtr,
+    void **oldDataPtr)
+{
+    *oldProcPtr = checkProc;
+    *oldDataPtr = checkData;
+    checkProc = proc;
+    checkData = clientData;
+}
+
+void
+PtclPopCheck(
+    PtclCheckProc *oldProc,
+    void *oldData)
+{
+    checkProc = oldProc;
+    checkData = oldData;
+}
+
+int
+PtclRunChecks(
+    Tcl_Interp *interp)
+{
+    if (checkProc == NULL) {
+	return TCL_OK;
+    }
+    return checkProc(interp, checkData);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclWait --
+ *
+ *	Waits until pollProc says done, running the px check on each turn
+ *	(unless PTCL_WAIT_IDLE) and backing off as described above.
+ *
+ * Results:
+ *	TCL_OK when done; TCL_ERROR with the poll's or the check's message
+ *	in interp.
+ *
+ * Side effects:
+ *	Sleeps. Whatever the poll and check procedures do.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclWait(
+    Tcl_Interp *interp,
+    PtclPollProc *pollProc,
+    void *clientData,
+    int flags)
+{
+    double pause = 0.0;
+
+    for (;;) {
+	int done = pollProc(interp, clientData);
+	double now, idle, cap;
+	struct timespec ts;
+
+	if (done > 0) {
+	    PtclNoteActivity();
+	    return TCL_OK;
+	}
+	if (done < 0) {
+	    return TCL_ERROR;
+	}
+	if (!(flags & PTCL_WAIT_IDLE) && PtclRunChecks(interp) != TCL_OK) {
+	    return TCL_ERROR;
+	}
+
+	now = PtclNow();
+	idle = now - lastActivity;
+	if (idle < SPIN_SECONDS) {
+	    continue;
+	}
+	cap = (idle < RECENT_SECONDS) ? SHORT_CAP : LONG_CAP;
+	pause = (pause == 0.0) ? FIRST_PAUSE : 2.0 * pause;
+	if (pause > cap) {
+	    pause = cap;
+	}
+	ts.tv_sec = (time_t) pause;
+	ts.tv_nsec = (long) ((pause - (double) ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);	/* EINTR (Ctrl-C) just ends the nap early. */
+    }
+}
+
+/*
+ * PtclWaitRequests --
+ *
+ *	PtclWait for MPI requests to complete, all of them.
+ */
+
+typedef struct RequestSet {
+    int count;
+    MPI_Request *reqs;
+    MPI_Status *statuses;
+} RequestSet;
+
+static int
+PollRequests(
+    Tcl_Interp *interp,
+    void *clientData)
+{
+    RequestSet *set = (RequestSet *) clientData;
+    int flag = 0;
+    int code = MPI_Testall(set->count, set->reqs, &flag,
+	    set->statuses ? set->statuses : MPI_STATUSES_IGNORE);
+
+    if (code != MPI_SUCCESS) {
+	PtclMpiError(interp, code, "waiting for requests");
+	return -1;
+    }
+    return flag ? 1 : 0;
+}
+
+int
+PtclWaitRequests(
+    Tcl_Interp *interp,
+    int count,
+    MPI_Request *reqs,
+    MPI_Status *statuses,
+    int flags)
+{
+    RequestSet set;
+
+    set.count = count;
+    set.reqs = reqs;
+    set.statuses = statuses;
+    return PtclWait(interp, PollRequests, &set, flags);
+}
