@@ -808,8 +808,9 @@ PtclPxRun(
  *	Turns the replies of a px into px's result: the list of results in
  *	rank order (the empty string when all are empty), or an error that
  *	lists "[error:R] message" for each failed rank, with -errorcode
- *	{PTCL REMOTE RANKS ERRORCODES} and the remote tracebacks in
- *	-errorinfo.
+ *	{PTCL REMOTE RANKS ERRORCODES} and, in -errorinfo, the message
+ *	followed by each remote traceback under "(remote traceback of rank
+ *	R)".
  *
  * Results:
  *	TCL_OK or TCL_ERROR, with the interp's result and options set.
@@ -823,7 +824,7 @@ PtclPxReport(
     int numTargets,
     PtclReply *replies)
 {
-    Tcl_Obj *message, *info, *ranks, *codes, *list, *options;
+    Tcl_Obj *message, *info, *ranks, *codes, *list;
     int i, anyError = 0, allEmpty = 1;
 
     for (i = 0; i < numTargets; i++) {
@@ -860,12 +861,11 @@ PtclPxReport(
 	}
 	if (Tcl_GetCharLength(message) > 0) {
 	    Tcl_AppendToObj(message, "\n", 1);
-	    Tcl_AppendToObj(info, "\n", 1);
 	}
 	Tcl_AppendPrintfToObj(message, "[error:%d] %s", r->rank,
 		r->result ? Tcl_GetString(r->result) : "no reply");
-	Tcl_AppendPrintfToObj(info, "[error:%d] %s", r->rank,
-		r->errorInfo ? Tcl_GetString(r->errorInfo)
+	Tcl_AppendPrintfToObj(info, "\n    (remote traceback of rank %d)\n%s",
+		r->rank, r->errorInfo ? Tcl_GetString(r->errorInfo)
 		: (r->result ? Tcl_GetString(r->result) : "no reply"));
 	Tcl_ListObjAppendElement(NULL, ranks, Tcl_NewIntObj(r->rank));
 	Tcl_ListObjAppendElement(NULL, codes, r->errorCode
@@ -877,20 +877,15 @@ PtclPxReport(
     Tcl_ListObjAppendElement(NULL, list, ranks);
     Tcl_ListObjAppendElement(NULL, list, codes);
 
-    options = Tcl_NewListObj(0, NULL);
-    Tcl_IncrRefCount(options);
-    Tcl_ListObjAppendElement(NULL, options, Tcl_NewStringObj("-code", -1));
-    Tcl_ListObjAppendElement(NULL, options, Tcl_NewIntObj(TCL_ERROR));
-    Tcl_ListObjAppendElement(NULL, options,
-	    Tcl_NewStringObj("-errorcode", -1));
-    Tcl_ListObjAppendElement(NULL, options, list);
-    Tcl_ListObjAppendElement(NULL, options,
-	    Tcl_NewStringObj("-errorinfo", -1));
-    Tcl_ListObjAppendElement(NULL, options, info);
+    /*
+     * The traceback starts with the message, then each remote one; Tcl
+     * goes on adding "while executing" lines as the error rises here.
+     */
+
     Tcl_SetObjResult(interp, message);
-    i = Tcl_SetReturnOptions(interp, options);
-    Tcl_DecrRefCount(options);
-    return i;
+    Tcl_SetObjErrorCode(interp, list);
+    Tcl_AppendObjToErrorInfo(interp, info);
+    return TCL_ERROR;
 }
 
 /*
@@ -1035,7 +1030,7 @@ TargetsObjCmd(
 
     (void) clientData;
     if (objc != 1) {
-	Tcl_WrongNumArgs(interp, 1, objv, "");
+	Tcl_WrongNumArgs(interp, 1, objv, NULL);
 	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
 	return TCL_ERROR;
     }

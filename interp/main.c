@@ -156,7 +156,7 @@ main(
     Tcl_Interp *interp;
     PtclInputMode mode = PTCL_INPUT_PIPE;
     const char *encoding = NULL, *file = NULL, *argv0 = argv[0];
-    int first = 1;
+    int first = 1, fixedPty;
 
     /*
      * The options that need no MPI.
@@ -202,7 +202,7 @@ main(
 	fprintf(stderr, "ptclsh: could not initialize MPI\n");
 	return 1;
     }
-    PtclFixOutputPty();
+    fixedPty = PtclFixOutputPty();
 
     Tcl_FindExecutable(argv[0]);
     if (ptclWorld.rank == 0 && mode != PTCL_INPUT_FILE
@@ -216,6 +216,18 @@ main(
     }
 
     interp = Tcl_CreateInterp();
+    if (!(mode == PTCL_INPUT_TERMINAL && ptclTerminal.outputToTty)) {
+	int i;
+
+	for (i = 1; i <= 2; i++) {
+	    Tcl_Channel chan = Tcl_GetStdChannel(i == 1 ? TCL_STDOUT
+		    : TCL_STDERR);
+
+	    if (chan && (fixedPty & i)) {
+		Tcl_SetChannelOption(NULL, chan, "-translation", "lf");
+	    }
+	}
+    }
     SetArgv(interp, argv0, argc - first, argv + first,
 	    mode == PTCL_INPUT_TERMINAL);
     Tcl_SetExitProc(ShellExitProc);

@@ -34,7 +34,7 @@ extern PtclTerminal ptclTerminal;
 int	PtclTerminalOpen(void);
 void	PtclTerminalTakeForeground(void);
 void	PtclTerminalRestore(void);
-void	PtclFixOutputPty(void);
+int	PtclFixOutputPty(void);
 int	PtclReadlineInit(Tcl_Interp *interp);
 int	PtclReadlineGet(const char *prompt, char **linePtr);
 void	PtclHistoryAdd(const char *line);

@@ -240,14 +240,19 @@ PtclTerminalRestore(void)
  *	mpiexec's output to a file. Clear OPOST on such a pty (one that is
  *	not our controlling terminal), so that files get clean lines.
  *
+ * Results:
+ *	A mask: bit 1 for stdout, bit 2 for stderr, set for each stream
+ *	fixed. Tcl makes a tty's channel translate "\n" to "\r\n" itself,
+ *	so main() sets those channels to -translation lf.
+ *
  *----------------------------------------------------------------------
  */
 
-void
+int
 PtclFixOutputPty(void)
 {
     struct stat ttySb, sb;
-    int fd, haveTty, i;
+    int fd, haveTty, i, fixed = 0;
 
     fd = open("/dev/tty", O_RDONLY | O_CLOEXEC);
     haveTty = (fd >= 0 && fstat(fd, &ttySb) == 0);
@@ -263,11 +268,15 @@ PtclFixOutputPty(void)
 	if (haveTty && SameFile(&sb, &ttySb)) {
 	    continue;		/* The user's own terminal: leave it. */
 	}
-	if (tcgetattr(i, &t) == 0 && (t.c_oflag & OPOST)) {
-	    t.c_oflag &= ~OPOST;
-	    tcsetattr(i, TCSANOW, &t);
+	if (tcgetattr(i, &t) == 0) {
+	    if (t.c_oflag & OPOST) {
+		t.c_oflag &= ~OPOST;
+		tcsetattr(i, TCSANOW, &t);
+	    }
+	    fixed |= i;
 	}
     }
+    return fixed;
 }
 
 #ifdef HAVE_READLINE

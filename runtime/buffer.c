@@ -123,7 +123,7 @@ PtclReaderInit(
     size_t len)
 {
     r->p = (const unsigned char *) data;
-    r->end = r->p + len;
+    r->end = data ? r->p + len : r->p;
     r->bad = (data == NULL && len != 0);
 }
 

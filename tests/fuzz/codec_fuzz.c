@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput(
 	interp = Tcl_CreateInterp();
     }
 
-    PtclReaderInit(&r, size ? data : NULL, size);
+    PtclReaderInit(&r, data, size);
     for (i = 0; i < 8 && r.p != r.end; i++) {
 	v = PtclDecodeValue(&r);
 	if (v == NULL) {
