@@ -11,6 +11,7 @@
 #define PTCL_INT_H
 
 #include "ptclRuntime.h"
+#include "transfer.h"
 
 /*
  * Per-interpreter state, kept as assoc data "ptcl".
@@ -25,6 +26,9 @@ typedef struct PtclState {
     Tcl_HashTable groupComms;	/* Target set ("2 3") -> MPI_Comm *. */
     Tcl_Obj *cancelMsg;		/* Why the running px was stopped, or
 				 * NULL. One reference. */
+    Tcl_Obj *payload;		/* The value rank 0 sent with the running
+				 * px, or NULL. Not referenced here: the
+				 * px engine holds it while the px runs. */
 } PtclState;
 
 PtclState *PtclGetState(Tcl_Interp *interp);
@@ -38,8 +42,9 @@ int	PtclParseTargets(Tcl_Interp *interp, Tcl_Obj *listObj,
 	    int *numPtr, int **targetsPtr);
 int	PtclAllTargets(int **targetsPtr);
 int	PtclPxRun(Tcl_Interp *interp, int numTargets, const int *targets,
-	    Tcl_Obj *scriptObj, int flags, double timeout,
-	    PtclReply *replies);
+	    Tcl_Obj *scriptObj, Tcl_Obj *const *payloads, int flags,
+	    double timeout, PtclReply *replies);
+Tcl_Obj *PtclPxPayload(Tcl_Interp *interp);
 int	PtclPxReport(Tcl_Interp *interp, int numTargets,
 	    PtclReply *replies);
 int	PtclServeCommand(Tcl_Interp *interp, const PtclBuf *msg);

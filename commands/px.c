@@ -220,6 +220,12 @@ GroupComm(
 	return PtclMpiError(interp, code, "making the px group");
     }
     MPI_Comm_set_errhandler(*slot, MPI_ERRORS_RETURN);
+    if (PtclPairComm(interp, *slot) != TCL_OK) {
+	MPI_Comm_free(slot);
+	ckfree(slot);
+	Tcl_DeleteHashEntry(hPtr);
+	return TCL_ERROR;
+    }
     Tcl_SetHashValue(hPtr, slot);
     *commPtr = *slot;
     return TCL_OK;
@@ -252,10 +258,12 @@ RunPx(
     int numTargets,
     const int *targets,
     Tcl_Obj *scriptObj,
+    Tcl_Obj *payload,
     PtclReply *reply)
 {
     Tcl_DString out, err;
     MPI_Comm savedComm = state->pxComm;
+    Tcl_Obj *savedPayload = state->payload;
     int64_t savedId = state->pxId;
     int code;
 
@@ -269,11 +277,13 @@ RunPx(
     code = GroupComm(interp, state, numTargets, targets, &state->pxComm);
     if (code == TCL_OK) {
 	state->inPx++;
+	state->payload = payload;
 	PtclCaptureBegin(NULL, NULL);
 	Tcl_IncrRefCount(scriptObj);
 	code = Tcl_EvalObjEx(interp, scriptObj, TCL_EVAL_GLOBAL);
 	Tcl_DecrRefCount(scriptObj);
 	PtclCaptureEnd(&out, &err);
+	state->payload = savedPayload;
 	state->inPx--;
     }
     if (code == TCL_RETURN) {
@@ -324,6 +334,21 @@ RunPx(
 	Tcl_DecrRefCount(state->cancelMsg);
 	state->cancelMsg = NULL;
     }
+}
+
+/*
+ * PtclPxPayload --
+ *
+ *	The value rank 0 sent along with the running px (PtclPxRun's
+ *	payloads), or NULL. The data commands at the prompt use it to carry
+ *	each target its share without a string round trip.
+ */
+
+Tcl_Obj *
+PtclPxPayload(
+    Tcl_Interp *interp)
+{
+    return PtclGetState(interp)->payload;
 }
 
 /*
@@ -411,9 +436,8 @@ PtclServeCommand(
     MPI_Request req;
     PtclCheckProc *oldProc;
     void *oldData;
-    Tcl_Obj *scriptObj;
-    int code, len;
-    const char *s;
+    Tcl_Obj *scriptObj, *payload = NULL;
+    int code;
 
     if (PtclDecodeCommand(msg, &cmd) != TCL_OK) {
 	return TCL_OK;		/* Not ours to answer: ignore. */
@@ -428,6 +452,12 @@ PtclServeCommand(
 	return TCL_OK;
     }
 
+    if (cmd.flags & PTCL_PX_PAYLOAD) {
+	if (PtclRecvValue(interp, ptclWorld.control, 0, PTCL_TAG_PAYLOAD,
+		&payload, NULL, PTCL_WAIT_IDLE) != TCL_OK) {
+	    payload = NULL;
+	}
+    }
     scriptObj = Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen);
     Tcl_IncrRefCount(scriptObj);
     PtclPushCheck(WorkerCheck, state, &oldProc, &oldData);
@@ -440,11 +470,14 @@ PtclServeCommand(
 	    targets[i] = cmd.targets[i];
 	}
 	RunPx(interp, state, cmd.pxId, cmd.numTargets, targets, scriptObj,
-		&reply);
+		payload, &reply);
 	ckfree(targets);
     }
     PtclPopCheck(oldProc, oldData);
     Tcl_DecrRefCount(scriptObj);
+    if (payload) {
+	Tcl_DecrRefCount(payload);
+    }
 
     PtclBufInit(&out);
     {
@@ -466,7 +499,6 @@ PtclServeCommand(
 	code = PtclMpiError(interp, code, "sending a px reply");
     }
     PtclBufFree(&out);
-    (void) s; (void) len;
     return code;
 }
 
@@ -696,6 +728,7 @@ PtclPxRun(
     int numTargets,
     const int *targets,
     Tcl_Obj *scriptObj,
+    Tcl_Obj *const *payloads,
     int flags,
     double timeout,
     PtclReply *replies)
@@ -704,6 +737,9 @@ PtclPxRun(
     PxRun run;
     PtclBuf msg;
     MPI_Request *reqs;
+    PtclValueSend *payloadSends = NULL;
+    Tcl_Obj *empty = NULL;
+    int numPayloads = 0;
     PtclCheckProc *oldProc;
     void *oldData;
     int i, numReqs = 0, code = TCL_OK, len, localIndex = -1;
@@ -728,6 +764,13 @@ PtclPxRun(
      * 1. Send the script to every worker target.
      */
 
+    if (payloads) {
+	flags |= PTCL_PX_PAYLOAD;
+	payloadSends = (PtclValueSend *) ckalloc(sizeof(PtclValueSend)
+		* (size_t) numTargets);
+	empty = Tcl_NewObj();
+	Tcl_IncrRefCount(empty);
+    }
     PtclBufInit(&msg);
     PtclEncodeCommand(&msg, PTCL_MSG_PX, flags, run.pxId, 0, numTargets,
 	    targets, script, (size_t) len);
@@ -745,6 +788,15 @@ PtclPxRun(
 	}
 	numReqs++;
 	run.pending++;
+	if (payloads) {
+	    code = PtclValueSendStart(interp, &payloadSends[numPayloads],
+		    payloads[i] ? payloads[i] : empty, ptclWorld.control,
+		    targets[i], PTCL_TAG_PAYLOAD, 0);
+	    numPayloads++;
+	    if (code != TCL_OK) {
+		break;
+	    }
+	}
     }
 
     /*
@@ -754,7 +806,7 @@ PtclPxRun(
     PtclPushCheck(RootCheck, &run, &oldProc, &oldData);
     if (code == TCL_OK && localIndex >= 0) {
 	RunPx(interp, state, run.pxId, numTargets, targets, scriptObj,
-		&replies[localIndex]);
+		payloads ? payloads[localIndex] : NULL, &replies[localIndex]);
 	run.replied[localIndex] = 1;
 	if (replies[localIndex].code == TCL_ERROR && run.failedRank < 0
 		&& !run.interrupted) {
@@ -784,6 +836,13 @@ PtclPxRun(
     PtclBufFree(&msg);
     ckfree(reqs);
     ckfree(run.replied);
+    for (i = 0; i < numPayloads; i++) {
+	PtclValueSendFree(&payloadSends[i]);	/* Done: the target replied. */
+    }
+    if (payloadSends) {
+	ckfree(payloadSends);
+	Tcl_DecrRefCount(empty);
+    }
 
     /*
      * 4. Show the output, grouped by rank in rank order.
@@ -990,8 +1049,8 @@ PxObjCmd(
     }
 
     replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
-    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], 0, timeout,
-	    replies);
+    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], NULL, 0,
+	    timeout, replies);
     if (code == TCL_OK) {
 	code = PtclPxReport(interp, numTargets, replies);
     }
@@ -1127,10 +1186,46 @@ PtclShellExit(
     return status;
 }
 
+/*
+ * PayloadObjCmd --
+ *
+ *	::ptcl::payload: inside px code that the data commands sent, the
+ *	value that came with it for this rank (see PtclPxRun). An internal
+ *	command of ptcl's own commands, not documented for users.
+ */
+
+static int
+PayloadObjCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    Tcl_Obj *payload = PtclPxPayload(interp);
+
+    (void) clientData;
+    if (objc != 1) {
+	Tcl_WrongNumArgs(interp, 1, objv, NULL);
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    if (payload == NULL) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"no payload: ::ptcl::payload is for px code sent with a value",
+		-1));
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
+	return TCL_ERROR;
+    }
+    Tcl_SetObjResult(interp, payload);
+    return TCL_OK;
+}
+
 int
 PtclPxInit(
     Tcl_Interp *interp)
 {
+    Tcl_CreateObjCommand(interp, "::ptcl::payload", PayloadObjCmd, NULL,
+	    NULL);
     Tcl_CreateObjCommand(interp, "::ptcl::px", PxObjCmd, NULL, NULL);
     Tcl_CreateObjCommand(interp, "::ptcl::targets", TargetsObjCmd, NULL,
 	    NULL);

@@ -170,8 +170,8 @@ SourceRcFile(
 	}
 	replies = (PtclReply *) ckalloc(sizeof(PtclReply)
 		* (size_t) numTargets);
-	code = PtclPxRun(interp, numTargets, targets, scriptObj, 0, 0.0,
-		replies);
+	code = PtclPxRun(interp, numTargets, targets, scriptObj, NULL, 0,
+		0.0, replies);
 	if (code == TCL_OK) {
 	    code = PtclPxReport(interp, numTargets, replies);
 	}

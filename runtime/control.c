@@ -8,14 +8,15 @@
  *	            int32 numTargets, int32 targets[numTargets],
  *	            bytes script (int64 length + bytes).
  *	A reply:    int32 kind (REPLY), int32 rank, int32 code, int64 pxId,
- *	            then five length-prefixed byte runs: result, errorInfo,
- *	            errorCode, captured stdout, captured stderr.
+ *	            the result as a codec value (so lists of numbers and
+ *	            bytes come back packed), then four length-prefixed byte
+ *	            runs: errorInfo, errorCode, captured stdout and stderr.
  *
  *	Strings travel as Tcl's own UTF-8 bytes and are rebuilt with
  *	Tcl_NewStringObj, so NUL and every other character arrive as sent.
  */
 
-#include "ptclRuntime.h"
+#include "codec.h"
 
 /*
  *----------------------------------------------------------------------
@@ -124,7 +125,15 @@ PtclEncodeReply(
     PtclBufPutInt32(buf, rank);
     PtclBufPutInt32(buf, code);
     PtclBufPutInt64(buf, pxId);
-    PutObj(buf, result);
+    if (result) {
+	PtclEncodeValue(buf, result);
+    } else {
+	Tcl_Obj *empty = Tcl_NewObj();
+
+	Tcl_IncrRefCount(empty);
+	PtclEncodeValue(buf, empty);
+	Tcl_DecrRefCount(empty);
+    }
     PutObj(buf, errorInfo);
     PutObj(buf, errorCode);
     PtclBufPutBytes(buf, out, outLen);
@@ -179,7 +188,10 @@ PtclDecodeReply(
     reply->rank = PtclGetInt32(&r);
     reply->code = PtclGetInt32(&r);
     reply->pxId = PtclGetInt64(&r);
-    reply->result = GetObj(&r);
+    reply->result = PtclDecodeValue(&r);
+    if (reply->result) {
+	Tcl_IncrRefCount(reply->result);
+    }
     reply->errorInfo = GetObj(&r);
     reply->errorCode = GetObj(&r);
     reply->out = GetBytesObj(&r);	/* Output is bytes, as written. */

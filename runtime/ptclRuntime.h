@@ -148,7 +148,8 @@ enum {
     PTCL_TAG_COMMAND = 11,
     PTCL_TAG_REPLY = 12,
     PTCL_TAG_SIGNAL = 13,
-    PTCL_TAG_OUTPUT = 14
+    PTCL_TAG_OUTPUT = 14,
+    PTCL_TAG_PAYLOAD = 15
 };
 
 enum {
@@ -161,6 +162,7 @@ enum {
 
 /* Flags of a PX. */
 #define PTCL_PX_STREAM	1	/* Send output as each line completes. */
+#define PTCL_PX_PAYLOAD	2	/* A value follows on PTCL_TAG_PAYLOAD. */
 
 typedef struct PtclCommand {
     int kind;

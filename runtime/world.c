@@ -8,7 +8,7 @@
  *	call becomes a Tcl error, never an abort of the job.
  */
 
-#include "ptclRuntime.h"
+#include "transfer.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -92,6 +92,9 @@ PtclWorldInit(
     MPI_Comm_dup(MPI_COMM_WORLD, &ptclWorld.user);
     MPI_Comm_set_errhandler(ptclWorld.control, MPI_ERRORS_RETURN);
     MPI_Comm_set_errhandler(ptclWorld.user, MPI_ERRORS_RETURN);
+    if (PtclTransferInit() != TCL_OK) {
+	return TCL_ERROR;
+    }
     ptclWorld.initialized = 1;
     return TCL_OK;
 }
