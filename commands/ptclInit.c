@@ -135,6 +135,8 @@ Ptcl_Init(
     if (PtclFactsInit(interp) != TCL_OK || PtclPxInit(interp) != TCL_OK) {
 	return TCL_ERROR;
     }
+    /* The mpi:: layer: */
+    /* The data commands: */
     PtclInterruptInstall(interp);
 
     if (Tcl_GetVar2(interp, "::ptcl::library", NULL, TCL_GLOBAL_ONLY)

@@ -41,6 +41,8 @@ MPI_Comm PtclDefaultComm(Tcl_Interp *interp);
 int	PtclParseTargets(Tcl_Interp *interp, Tcl_Obj *listObj,
 	    int *numPtr, int **targetsPtr);
 int	PtclAllTargets(int **targetsPtr);
+int	PtclGroupComm(Tcl_Interp *interp, PtclState *state, int numTargets,
+	    const int *targets, MPI_Comm *commPtr);
 int	PtclPxRun(Tcl_Interp *interp, int numTargets, const int *targets,
 	    Tcl_Obj *scriptObj, Tcl_Obj *const *payloads, int flags,
 	    double timeout, PtclReply *replies);
@@ -65,6 +67,10 @@ void	PtclSignalClear(void);
 
 int	PtclFactsInit(Tcl_Interp *interp);
 int	PtclPxInit(Tcl_Interp *interp);
+/* The mpi:: layer (commands/mpi_*.c): */
+int	PtclMpiInit(Tcl_Interp *interp);
+/* The data commands of SPEC 3 (commands/collectives.c, pmap.c): */
+int	PtclCollectivesInit(Tcl_Interp *interp);
 
 /*
  * Errors: a usage error with errorcode {PTCL USAGE}.

@@ -161,7 +161,7 @@ PtclAllTargets(
 /*
  *----------------------------------------------------------------------
  *
- * GroupComm --
+ * PtclGroupComm --
  *
  *	The default communicator of px code for a set of targets: the user
  *	communicator when every rank is a target, otherwise a communicator
@@ -177,8 +177,8 @@ PtclAllTargets(
  *----------------------------------------------------------------------
  */
 
-static int
-GroupComm(
+int
+PtclGroupComm(
     Tcl_Interp *interp,
     PtclState *state,
     int numTargets,
@@ -274,7 +274,8 @@ RunPx(
     Tcl_DStringInit(&err);
 
     state->pxId = pxId;
-    code = GroupComm(interp, state, numTargets, targets, &state->pxComm);
+    code = PtclGroupComm(interp, state, numTargets, targets,
+	    &state->pxComm);
     if (code == TCL_OK) {
 	state->inPx++;
 	state->payload = payload;
