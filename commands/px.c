@@ -760,6 +760,7 @@ PtclPxRun(
     run.deadline = timeout > 0.0 ? PtclNow() + timeout : 0.0;
     PtclBufInit(&run.signalBuf);
     PtclSignalClear();
+    PtclNoteActivity();		/* A px starts: spin, don't nap, for replies. */
 
     /*
      * 1. Send the script to every worker target.
