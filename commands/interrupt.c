@@ -11,9 +11,9 @@
  *	  loop, so it is reached through the interpreter: a time limit
  *	  (Tcl_LimitSetTime) fires every POLL_MS while code runs; its
  *	  handler re-arms it, runs the px check, and when that says stop,
- *	  cancels the evaluation with TCL_CANCEL_UNWIND, which `catch` cannot
- *	  swallow. Granularity 100 keeps the cost of the limit within noise on
- *	  command-heavy loops.
+ *	  stops the evaluation (see LimitHandler for how on rank 0 and on
+ *	  the workers). Granularity 100 keeps the cost of the limit within
+ *	  noise on command-heavy loops.
  */
 
 #include "ptclInt.h"
@@ -105,14 +105,20 @@ LimitHandler(
     Tcl_Obj *msg = NULL;
 
     (void) clientData;
-    ArmLimit(interp);
     if (!state->inPx && !PtclSignalPending()) {
+	ArmLimit(interp);
 	return;
     }
     saved = Tcl_SaveInterpState(interp, TCL_OK);
     if (state->inPx) {
-	if (PtclRunChecks(interp) != TCL_OK) {
-	    msg = Tcl_DuplicateObj(Tcl_GetObjResult(interp));
+	/*
+	 * An INTERRUPT stops busy code; an ABORT (another rank failed) only
+	 * releases waits, so work that needs no other rank can finish.
+	 */
+
+	PtclRunChecks(interp);
+	if (state->cancelMsg && state->cancelKind == PTCL_MSG_INTERRUPT) {
+	    msg = Tcl_DuplicateObj(state->cancelMsg);
 	}
     } else if (ptclWorld.rank == 0) {
 	/* Rank 0 running a long command at the prompt: Ctrl-C stops it. */
@@ -120,11 +126,45 @@ LimitHandler(
 	msg = Tcl_NewStringObj("interrupted", -1);
     }
     Tcl_RestoreInterpState(interp, saved);
+    if (msg && ptclWorld.rank == 0 && state->inPx) {
+	/*
+	 * Rank 0 runs its part of a px inside the prompt's command, so an
+	 * unwinding cancel would end that whole command (a whole script
+	 * file) too. Instead the limit is left exceeded: no further command
+	 * can run, `catch` or not, until PtclRunPx re-arms it when the px
+	 * code has returned.
+	 */
+
+	Tcl_DecrRefCount(msg);
+	state->limitTripped = 1;
+	return;
+    }
+    ArmLimit(interp);
     if (msg) {
+	/*
+	 * A worker runs px code at level 0: TCL_CANCEL_UNWIND stops it,
+	 * `catch` cannot swallow it, and Tcl_EvalObjEx clears it when it
+	 * returns to level 0. The same for a command at rank 0's prompt.
+	 * Tcl_CancelEval copies the message and releases the reference.
+	 */
+
 	Tcl_IncrRefCount(msg);
 	Tcl_CancelEval(interp, msg, NULL, TCL_CANCEL_UNWIND);
-	Tcl_DecrRefCount(msg);
     }
+}
+
+/*
+ * PtclInterruptRearm --
+ *
+ *	Makes the time limit fire again POLL_MS from now (after rank 0 left
+ *	it exceeded to stop its px code).
+ */
+
+void
+PtclInterruptRearm(
+    Tcl_Interp *interp)
+{
+    ArmLimit(interp);
 }
 
 /*

@@ -26,6 +26,9 @@ typedef struct PtclState {
     Tcl_HashTable groupComms;	/* Target set ("2 3") -> MPI_Comm *. */
     Tcl_Obj *cancelMsg;		/* Why the running px was stopped, or
 				 * NULL. One reference. */
+    int cancelKind;		/* PTCL_MSG_INTERRUPT or PTCL_MSG_ABORT. */
+    int limitTripped;		/* Rank 0 left its time limit exceeded to
+				 * stop its px code (interrupt.c). */
     Tcl_Obj *payload;		/* The value rank 0 sent with the running
 				 * px, or NULL. Not referenced here: the
 				 * px engine holds it while the px runs. */
@@ -50,6 +53,13 @@ Tcl_Obj *PtclPxPayload(Tcl_Interp *interp);
 int	PtclPxReport(Tcl_Interp *interp, int numTargets,
 	    PtclReply *replies);
 int	PtclServeCommand(Tcl_Interp *interp, const PtclBuf *msg);
+void	PtclRunPx(Tcl_Interp *interp, PtclState *state, int64_t pxId,
+	    int numTargets, const int *targets, Tcl_Obj *scriptObj,
+	    Tcl_Obj *payload, PtclLineProc *lineProc, void *lineData,
+	    PtclReply *reply);
+void	PtclStopPx(PtclState *state, int kind, Tcl_Obj *msgObj);
+int	PtclStoppedError(Tcl_Interp *interp, PtclState *state);
+int	PtclPxExecInit(Tcl_Interp *interp);
 int	PtclShellExit(int status);
 
 /*
@@ -58,6 +68,7 @@ int	PtclShellExit(int status);
 
 void	PtclInterruptInstall(Tcl_Interp *interp);
 void	PtclSignalInstall(void);
+void	PtclInterruptRearm(Tcl_Interp *interp);
 int	PtclSignalPending(void);
 void	PtclSignalClear(void);
 

@@ -15,8 +15,15 @@
  *	     with "[error:R] message" for each failed target (PtclPxReport).
  *
  *	On a worker, interp/worker.c receives the PX and calls
- *	PtclServeCommand, which runs it the same way (RunPx) and sends the
- *	reply back. One code path runs px code on every rank.
+ *	PtclServeCommand (pxexec.c), which runs it the same way (PtclRunPx)
+ *	and sends the reply back. One code path runs px code on every rank.
+ *
+ *	Stopping a px: Ctrl-C (SIGINT on rank 0) or -timeout sends INTERRUPT
+ *	to every target still running; a failed reply sends ABORT, which
+ *	releases the others' waits; a second Ctrl-C stops waiting for
+ *	targets that do not answer. After any of these, every rank takes a
+ *	fresh user communicator (::ptcl::renewcomm), so that messages of
+ *	abandoned operations can never match new ones.
  */
 
 #include "ptclInt.h"
@@ -30,6 +37,7 @@
 typedef struct PxRun {
     PtclState *state;
     int64_t pxId;
+    int flags;			/* PTCL_PX_* */
     int numTargets;
     const int *targets;
     PtclReply *replies;		/* One per target, in target order. */
@@ -37,12 +45,13 @@ typedef struct PxRun {
     int pending;		/* Worker replies still to come. */
     double deadline;		/* PtclNow() limit, or 0. */
     double timeout;
-    int signalled;		/* INTERRUPT or ABORT sent. */
+    int interruptSent;		/* INTERRUPT sent to the targets. */
+    int abortSent;		/* ABORT sent to the targets. */
+    int abandoned;		/* Second Ctrl-C: stop waiting. */
     int failedRank;		/* First rank whose reply failed, or -1. */
-    int interrupted;		/* Ctrl-C or deadline seen. */
-    MPI_Request *sends;		/* Outstanding signal sends. */
-    int numSends;
-    PtclBuf signalBuf;
+    MPI_Request *sends;		/* Signal sends, kept until complete. */
+    int numSends, maxSends;
+    PtclBuf signalBufs[2];	/* ABORT, INTERRUPT messages. */
 } PxRun;
 
 static int
@@ -234,283 +243,11 @@ PtclGroupComm(
 /*
  *----------------------------------------------------------------------
  *
- * RunPx --
- *
- *	Runs px code in this rank's interp, the same way on rank 0 and on
- *	a worker: at global level (Tcl_EvalObjEx with TCL_EVAL_GLOBAL, which
- *	also clears a cancellation when it returns to level 0), with stdout
- *	and stderr captured and the px group as default communicator.
- *
- * Results:
- *	Fills *reply (the caller clears it with PtclReplyClear).
- *
- * Side effects:
- *	Whatever the script does.
- *
- *----------------------------------------------------------------------
- */
-
-static void
-RunPx(
-    Tcl_Interp *interp,
-    PtclState *state,
-    int64_t pxId,
-    int numTargets,
-    const int *targets,
-    Tcl_Obj *scriptObj,
-    Tcl_Obj *payload,
-    PtclReply *reply)
-{
-    Tcl_DString out, err;
-    MPI_Comm savedComm = state->pxComm;
-    Tcl_Obj *savedPayload = state->payload;
-    int64_t savedId = state->pxId;
-    int code;
-
-    memset(reply, 0, sizeof(*reply));
-    reply->rank = ptclWorld.rank;
-    reply->pxId = pxId;
-    Tcl_DStringInit(&out);
-    Tcl_DStringInit(&err);
-
-    state->pxId = pxId;
-    code = PtclGroupComm(interp, state, numTargets, targets,
-	    &state->pxComm);
-    if (code == TCL_OK) {
-	state->inPx++;
-	state->payload = payload;
-	PtclCaptureBegin(NULL, NULL);
-	Tcl_IncrRefCount(scriptObj);
-	code = Tcl_EvalObjEx(interp, scriptObj, TCL_EVAL_GLOBAL);
-	Tcl_DecrRefCount(scriptObj);
-	PtclCaptureEnd(&out, &err);
-	state->payload = savedPayload;
-	state->inPx--;
-    }
-    if (code == TCL_RETURN) {
-	code = TCL_OK;
-    } else if (code == TCL_BREAK || code == TCL_CONTINUE) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"invoked \"%s\" outside of a loop",
-		code == TCL_BREAK ? "break" : "continue"));
-	code = TCL_ERROR;
-    } else if (code != TCL_OK && code != TCL_ERROR) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"command returned bad code: %d", code));
-	code = TCL_ERROR;
-    }
-
-    reply->code = code;
-    reply->result = Tcl_GetObjResult(interp);
-    Tcl_IncrRefCount(reply->result);
-    if (code == TCL_ERROR) {
-	Tcl_Obj *options = Tcl_GetReturnOptions(interp, code);
-	Tcl_Obj *key, *value;
-
-	Tcl_IncrRefCount(options);
-	key = Tcl_NewStringObj("-errorinfo", -1);
-	Tcl_DictObjGet(NULL, options, key, &value);
-	Tcl_DecrRefCount(key);
-	reply->errorInfo = value ? value : Tcl_NewObj();
-	Tcl_IncrRefCount(reply->errorInfo);
-	key = Tcl_NewStringObj("-errorcode", -1);
-	Tcl_DictObjGet(NULL, options, key, &value);
-	Tcl_DecrRefCount(key);
-	reply->errorCode = value ? value : Tcl_NewStringObj("NONE", -1);
-	Tcl_IncrRefCount(reply->errorCode);
-	Tcl_DecrRefCount(options);
-    }
-    reply->out = Tcl_NewByteArrayObj((unsigned char *) Tcl_DStringValue(&out),
-	    Tcl_DStringLength(&out));
-    Tcl_IncrRefCount(reply->out);
-    reply->err = Tcl_NewByteArrayObj((unsigned char *) Tcl_DStringValue(&err),
-	    Tcl_DStringLength(&err));
-    Tcl_IncrRefCount(reply->err);
-    Tcl_DStringFree(&out);
-    Tcl_DStringFree(&err);
-    Tcl_ResetResult(interp);
-    state->pxComm = savedComm;
-    state->pxId = savedId;
-    if (state->cancelMsg) {
-	Tcl_DecrRefCount(state->cancelMsg);
-	state->cancelMsg = NULL;
-    }
-}
-
-/*
- * PtclPxPayload --
- *
- *	The value rank 0 sent along with the running px (PtclPxRun's
- *	payloads), or NULL. The data commands at the prompt use it to carry
- *	each target its share without a string round trip.
- */
-
-Tcl_Obj *
-PtclPxPayload(
-    Tcl_Interp *interp)
-{
-    return PtclGetState(interp)->payload;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * WorkerCheck --
- *
- *	The wait-loop check of a worker while its px runs: takes INTERRUPT
- *	and ABORT messages from rank 0 and drops stale ones (of an earlier
- *	px).
- *
- * Results:
- *	TCL_OK to go on, TCL_ERROR with the reason in interp.
- *
- * Side effects:
- *	Consumes signal messages; remembers the reason in the state.
- *
- *----------------------------------------------------------------------
- */
-
-static int
-WorkerCheck(
-    Tcl_Interp *interp,
-    void *clientData)
-{
-    PtclState *state = (PtclState *) clientData;
-    PtclBuf buf;
-    PtclCommand cmd;
-    int got;
-
-    if (state->cancelMsg == NULL) {
-	PtclBufInit(&buf);
-	while ((got = PtclProbeMessage(interp, ptclWorld.control, 0,
-		PTCL_TAG_SIGNAL, &buf, NULL)) == 1) {
-	    if (PtclDecodeCommand(&buf, &cmd) != TCL_OK
-		    || cmd.pxId != state->pxId) {
-		continue;	/* Stale: meant for an earlier px. */
-	    }
-	    state->cancelMsg = (cmd.kind == PTCL_MSG_INTERRUPT)
-		    ? Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen)
-		    : Tcl_ObjPrintf("released: px failed on rank %d",
-			    cmd.exitCode);
-	    Tcl_IncrRefCount(state->cancelMsg);
-	    break;
-	}
-	PtclBufFree(&buf);
-	if (got < 0) {
-	    return TCL_ERROR;
-	}
-    }
-    if (state->cancelMsg) {
-	Tcl_SetObjResult(interp, state->cancelMsg);
-	Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
-	return TCL_ERROR;
-    }
-    return TCL_OK;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * PtclServeCommand --
- *
- *	A worker's answer to one command from rank 0: run a PX and reply,
- *	or exit.
- *
- * Results:
- *	TCL_OK; TCL_ERROR only if the reply could not be sent.
- *
- * Side effects:
- *	Runs px code; sends a reply; EXIT does not return.
- *
- *----------------------------------------------------------------------
- */
-
-int
-PtclServeCommand(
-    Tcl_Interp *interp,
-    const PtclBuf *msg)
-{
-    PtclState *state = PtclGetState(interp);
-    PtclCommand cmd;
-    PtclReply reply;
-    PtclBuf out;
-    MPI_Request req;
-    PtclCheckProc *oldProc;
-    void *oldData;
-    Tcl_Obj *scriptObj, *payload = NULL;
-    int code;
-
-    if (PtclDecodeCommand(msg, &cmd) != TCL_OK) {
-	return TCL_OK;		/* Not ours to answer: ignore. */
-    }
-    switch (cmd.kind) {
-    case PTCL_MSG_EXIT:
-	Tcl_Exit(cmd.exitCode);
-	return TCL_OK;
-    case PTCL_MSG_PX:
-	break;
-    default:
-	return TCL_OK;
-    }
-
-    if (cmd.flags & PTCL_PX_PAYLOAD) {
-	if (PtclRecvValue(interp, ptclWorld.control, 0, PTCL_TAG_PAYLOAD,
-		&payload, NULL, PTCL_WAIT_IDLE) != TCL_OK) {
-	    payload = NULL;
-	}
-    }
-    scriptObj = Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen);
-    Tcl_IncrRefCount(scriptObj);
-    PtclPushCheck(WorkerCheck, state, &oldProc, &oldData);
-    state->pxId = cmd.pxId;
-    {
-	int *targets = (int *) ckalloc(sizeof(int) * (cmd.numTargets + 1));
-	int i;
-
-	for (i = 0; i < cmd.numTargets; i++) {
-	    targets[i] = cmd.targets[i];
-	}
-	RunPx(interp, state, cmd.pxId, cmd.numTargets, targets, scriptObj,
-		payload, &reply);
-	ckfree(targets);
-    }
-    PtclPopCheck(oldProc, oldData);
-    Tcl_DecrRefCount(scriptObj);
-    if (payload) {
-	Tcl_DecrRefCount(payload);
-    }
-
-    PtclBufInit(&out);
-    {
-	int outLen, errLen;
-	const unsigned char *o = Tcl_GetByteArrayFromObj(reply.out, &outLen);
-	const unsigned char *e = Tcl_GetByteArrayFromObj(reply.err, &errLen);
-
-	PtclEncodeReply(&out, reply.rank, reply.code, reply.pxId,
-		reply.result, reply.errorInfo, reply.errorCode,
-		(const char *) o, (size_t) outLen, (const char *) e,
-		(size_t) errLen);
-    }
-    PtclReplyClear(&reply);
-    code = MPI_Isend(out.bytes, (int) out.len, MPI_BYTE, 0, PTCL_TAG_REPLY,
-	    ptclWorld.control, &req);
-    if (code == MPI_SUCCESS) {
-	code = PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_IDLE);
-    } else {
-	code = PtclMpiError(interp, code, "sending a px reply");
-    }
-    PtclBufFree(&out);
-    return code;
-}
-
-/*
- *----------------------------------------------------------------------
- *
  * SendSignal --
  *
  *	Rank 0 tells every worker target that has not replied yet to stop
- *	the current px: INTERRUPT (with the reason) or ABORT (a rank failed).
- *	Sent once per px.
+ *	the current px: INTERRUPT (with the reason) or ABORT (failedRank
+ *	failed). Each kind is sent at most once per px.
  *
  *----------------------------------------------------------------------
  */
@@ -522,24 +259,35 @@ SendSignal(
     int failedRank,
     const char *reason)
 {
+    PtclBuf *buf = &run->signalBufs[kind == PTCL_MSG_INTERRUPT];
     int i;
 
-    if (run->signalled) {
-	return;
+    if (kind == PTCL_MSG_INTERRUPT) {
+	if (run->interruptSent) {
+	    return;
+	}
+	run->interruptSent = 1;
+    } else {
+	if (run->abortSent || run->interruptSent) {
+	    return;
+	}
+	run->abortSent = 1;
     }
-    run->signalled = 1;
-    PtclEncodeCommand(&run->signalBuf, kind, 0, run->pxId, failedRank, 0,
-	    NULL, reason, strlen(reason));
-    run->sends = (MPI_Request *) ckalloc(sizeof(MPI_Request)
-	    * (size_t) run->numTargets);
+    PtclEncodeCommand(buf, kind, 0, run->pxId, failedRank, 0, NULL, reason,
+	    strlen(reason));
     for (i = 0; i < run->numTargets; i++) {
-	if (run->targets[i] != 0 && !run->replied[i]) {
-	    if (MPI_Isend(run->signalBuf.bytes, (int) run->signalBuf.len,
-		    MPI_BYTE, run->targets[i], PTCL_TAG_SIGNAL,
-		    ptclWorld.control, &run->sends[run->numSends])
-		    == MPI_SUCCESS) {
-		run->numSends++;
-	    }
+	if (run->targets[i] == 0 || run->replied[i]) {
+	    continue;
+	}
+	if (run->numSends == run->maxSends) {
+	    run->maxSends = run->maxSends ? 2 * run->maxSends : 8;
+	    run->sends = (MPI_Request *) ckrealloc(run->sends,
+		    sizeof(MPI_Request) * (size_t) run->maxSends);
+	}
+	if (MPI_Isend(buf->bytes, (int) buf->len, MPI_BYTE, run->targets[i],
+		PTCL_TAG_SIGNAL, ptclWorld.control,
+		&run->sends[run->numSends]) == MPI_SUCCESS) {
+	    run->numSends++;
 	}
     }
 }
@@ -579,10 +327,44 @@ TakeReply(
     run->replied[i] = 1;
     run->pending--;
     if (reply.code == TCL_ERROR && run->failedRank < 0
-	    && !run->interrupted) {
+	    && !run->interruptSent) {
 	run->failedRank = reply.rank;
 	SendSignal(run, PTCL_MSG_ABORT, reply.rank, "");
     }
+}
+
+/*
+ * PrintStreamed --
+ *
+ *	One line that a target streamed (px -stream), printed at once as
+ *	"[stdout:R] line", past rank 0's own capture.
+ */
+
+static void
+PrintStreamed(
+    int rank,
+    int stream,
+    const char *line,
+    size_t len)
+{
+    char prefix[40];
+
+    snprintf(prefix, sizeof(prefix), "[%s:%d] ",
+	    stream == 1 ? "stdout" : "stderr", rank);
+    PtclCaptureWriteThrough(stream, prefix, strlen(prefix));
+    PtclCaptureWriteThrough(stream, line, len);
+    PtclCaptureWriteThrough(stream, "\n", 1);
+}
+
+static void
+LocalLine(
+    void *clientData,
+    int stream,
+    const char *line,
+    size_t len)
+{
+    (void) clientData;
+    PrintStreamed(0, stream, line, len);
 }
 
 /*
@@ -591,15 +373,15 @@ TakeReply(
  * RootCheck --
  *
  *	Rank 0's check while a px runs (its own part, and the wait for the
- *	replies): takes replies that have come, and turns Ctrl-C or the
- *	deadline into an INTERRUPT of every target.
+ *	replies): takes the workers' messages (replies, streamed lines),
+ *	and turns Ctrl-C or the deadline into an INTERRUPT of every target.
  *
  * Results:
- *	TCL_ERROR (with the reason) when rank 0's own part must stop:
- *	interrupted, or another rank failed; TCL_OK otherwise.
+ *	TCL_ERROR (with the reason) when rank 0's own part must stop;
+ *	TCL_OK otherwise.
  *
  * Side effects:
- *	Consumes replies; may send signals.
+ *	Consumes messages; may send signals; prints streamed lines.
  *
  *----------------------------------------------------------------------
  */
@@ -610,49 +392,54 @@ RootCheck(
     void *clientData)
 {
     PxRun *run = (PxRun *) clientData;
+    PtclState *state = run->state;
+    MPI_Status status;
     PtclBuf buf;
-    int got;
+    PtclReader r;
+    int got, stream;
 
     PtclBufInit(&buf);
-    while (run->pending > 0 && (got = PtclProbeMessage(interp,
-	    ptclWorld.control, MPI_ANY_SOURCE, PTCL_TAG_REPLY, &buf,
-	    NULL)) == 1) {
-	TakeReply(run, &buf);
-    }
-    PtclBufFree(&buf);
-
-    if (!run->interrupted) {
-	const char *why = NULL;
-	char msg[64];
-
-	if (PtclSignalPending()) {
-	    PtclSignalClear();
-	    why = "interrupted";
-	} else if (run->deadline > 0.0 && PtclNow() >= run->deadline) {
-	    snprintf(msg, sizeof(msg), "interrupted: timed out after %g s",
-		    run->timeout);
-	    why = msg;
-	}
-	if (why) {
-	    run->interrupted = 1;
-	    run->signalled = 0;		/* An INTERRUPT outranks an ABORT. */
-	    SendSignal(run, PTCL_MSG_INTERRUPT, -1, why);
-	    if (run->state->cancelMsg == NULL) {
-		run->state->cancelMsg = Tcl_NewStringObj(why, -1);
-		Tcl_IncrRefCount(run->state->cancelMsg);
+    while ((got = PtclProbeMessage(interp, ptclWorld.control,
+	    MPI_ANY_SOURCE, MPI_ANY_TAG, &buf, &status)) == 1) {
+	if (status.MPI_TAG == PTCL_TAG_REPLY) {
+	    TakeReply(run, &buf);
+	} else if (status.MPI_TAG == PTCL_TAG_OUTPUT) {
+	    PtclReaderInit(&r, buf.bytes, buf.len);
+	    stream = PtclGetInt32(&r);
+	    if (!r.bad) {
+		PrintStreamed(status.MPI_SOURCE, stream,
+			(const char *) r.p, (size_t) (r.end - r.p));
 	    }
 	}
     }
-    if (run->state->inPx && run->state->cancelMsg == NULL
-	    && run->failedRank >= 0) {
-	run->state->cancelMsg = Tcl_ObjPrintf(
-		"released: px failed on rank %d", run->failedRank);
-	Tcl_IncrRefCount(run->state->cancelMsg);
+    PtclBufFree(&buf);
+
+    if (PtclSignalPending()) {
+	PtclSignalClear();
+	if (!run->interruptSent) {
+	    SendSignal(run, PTCL_MSG_INTERRUPT, -1, "interrupted");
+	    PtclStopPx(state, PTCL_MSG_INTERRUPT,
+		    Tcl_NewStringObj("interrupted", -1));
+	} else if (!state->inPx) {
+	    run->abandoned = 1;		/* Ctrl-C again: stop waiting. */
+	}
     }
-    if (run->state->inPx && run->state->cancelMsg) {
-	Tcl_SetObjResult(interp, run->state->cancelMsg);
-	Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
-	return TCL_ERROR;
+    if (run->deadline > 0.0 && !run->interruptSent
+	    && PtclNow() >= run->deadline) {
+	Tcl_Obj *msg = Tcl_ObjPrintf("interrupted: timed out after %g s",
+		run->timeout);
+
+	Tcl_IncrRefCount(msg);
+	SendSignal(run, PTCL_MSG_INTERRUPT, -1, Tcl_GetString(msg));
+	PtclStopPx(state, PTCL_MSG_INTERRUPT, msg);
+	Tcl_DecrRefCount(msg);
+    }
+    if (state->inPx && run->failedRank >= 0) {
+	PtclStopPx(state, PTCL_MSG_ABORT, Tcl_ObjPrintf(
+		"released: px failed on rank %d", run->failedRank));
+    }
+    if (state->inPx) {
+	return PtclStoppedError(interp, state);
     }
     return TCL_OK;
 }
@@ -667,7 +454,75 @@ PollReplies(
     if (RootCheck(interp, run) != TCL_OK) {
 	return -1;
     }
-    return run->pending == 0;
+    return run->pending == 0 || run->abandoned;
+}
+
+/*
+ * Abandon --
+ *
+ *	After a second Ctrl-C: the targets that never answered get an error
+ *	reply of rank 0's making.
+ */
+
+static void
+Abandon(
+    PxRun *run)
+{
+    int i;
+
+    for (i = 0; i < run->numTargets; i++) {
+	PtclReply *r = &run->replies[i];
+
+	if (run->replied[i]) {
+	    continue;
+	}
+	r->rank = run->targets[i];
+	r->code = TCL_ERROR;
+	r->pxId = run->pxId;
+	r->result = Tcl_NewStringObj("interrupted: no answer (the rank may "
+		"still be busy in a command that cannot be interrupted)", -1);
+	Tcl_IncrRefCount(r->result);
+	r->errorCode = Tcl_NewStringObj("PTCL INTERRUPT NOANSWER", -1);
+	Tcl_IncrRefCount(r->errorCode);
+    }
+}
+
+/*
+ * RenewEverywhere --
+ *
+ *	Runs ::ptcl::renewcomm as px code on every rank, quietly.
+ */
+
+static void
+RenewEverywhere(
+    Tcl_Interp *interp)
+{
+    static int renewing = 0;
+    Tcl_InterpState saved;
+    Tcl_Obj *script;
+    PtclReply *replies;
+    int *targets, n, i;
+
+    if (renewing) {
+	return;			/* The renewal itself was stopped: leave it. */
+    }
+    renewing = 1;
+    saved = Tcl_SaveInterpState(interp, TCL_OK);
+    script = Tcl_NewStringObj("::ptcl::renewcomm", -1);
+    Tcl_IncrRefCount(script);
+    n = PtclAllTargets(&targets);
+    replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) n);
+    if (PtclPxRun(interp, n, targets, script, NULL, 0, 0.0, replies)
+	    == TCL_OK) {
+	for (i = 0; i < n; i++) {
+	    PtclReplyClear(&replies[i]);
+	}
+    }
+    ckfree(replies);
+    ckfree(targets);
+    Tcl_DecrRefCount(script);
+    Tcl_RestoreInterpState(interp, saved);
+    renewing = 0;
 }
 
 /*
@@ -750,6 +605,7 @@ PtclPxRun(
     memset(replies, 0, sizeof(PtclReply) * (size_t) numTargets);
     run.state = state;
     run.pxId = ++state->nextPxId;
+    run.flags = flags;
     run.numTargets = numTargets;
     run.targets = targets;
     run.replies = replies;
@@ -758,12 +614,13 @@ PtclPxRun(
     run.failedRank = -1;
     run.timeout = timeout;
     run.deadline = timeout > 0.0 ? PtclNow() + timeout : 0.0;
-    PtclBufInit(&run.signalBuf);
+    PtclBufInit(&run.signalBufs[0]);
+    PtclBufInit(&run.signalBufs[1]);
     PtclSignalClear();
     PtclNoteActivity();		/* A px starts: spin, don't nap, for replies. */
 
     /*
-     * 1. Send the script to every worker target.
+     * 1. Send the script (and the payloads) to every worker target.
      */
 
     if (payloads) {
@@ -807,11 +664,13 @@ PtclPxRun(
 
     PtclPushCheck(RootCheck, &run, &oldProc, &oldData);
     if (code == TCL_OK && localIndex >= 0) {
-	RunPx(interp, state, run.pxId, numTargets, targets, scriptObj,
-		payloads ? payloads[localIndex] : NULL, &replies[localIndex]);
+	PtclRunPx(interp, state, run.pxId, numTargets, targets, scriptObj,
+		payloads ? payloads[localIndex] : NULL,
+		(flags & PTCL_PX_STREAM) ? LocalLine : NULL, NULL,
+		&replies[localIndex]);
 	run.replied[localIndex] = 1;
 	if (replies[localIndex].code == TCL_ERROR && run.failedRank < 0
-		&& !run.interrupted) {
+		&& !run.interruptSent) {
 	    run.failedRank = 0;
 	    SendSignal(&run, PTCL_MSG_ABORT, 0, "");
 	}
@@ -820,11 +679,23 @@ PtclPxRun(
 	if (PtclWait(interp, PollReplies, &run, PTCL_WAIT_IDLE) != TCL_OK) {
 	    code = TCL_ERROR;
 	}
-	PtclWaitRequests(NULL, numReqs, reqs, NULL, PTCL_WAIT_IDLE);
     }
     PtclPopCheck(oldProc, oldData);
-    if (run.numSends > 0) {
-	PtclWaitRequests(NULL, run.numSends, run.sends, NULL, PTCL_WAIT_IDLE);
+    if (run.abandoned) {
+	Abandon(&run);
+    }
+    if (PtclForgetRequests(numReqs, reqs) > 0) {
+	msg.bytes = NULL;	/* Still read by MPI: leaked, not freed. */
+    }
+    if (PtclForgetRequests(run.numSends, run.sends) > 0) {
+	run.signalBufs[0].bytes = run.signalBufs[1].bytes = NULL;
+    }
+    for (i = 0; i < numPayloads; i++) {
+	PtclValueSendFree(&payloadSends[i]);
+    }
+    if (payloadSends) {
+	ckfree(payloadSends);
+	Tcl_DecrRefCount(empty);
     }
     if (run.sends) {
 	ckfree(run.sends);
@@ -833,21 +704,17 @@ PtclPxRun(
 	Tcl_DecrRefCount(state->cancelMsg);
 	state->cancelMsg = NULL;
     }
+    state->cancelKind = 0;
     PtclSignalClear();
-    PtclBufFree(&run.signalBuf);
+    PtclBufFree(&run.signalBufs[0]);
+    PtclBufFree(&run.signalBufs[1]);
     PtclBufFree(&msg);
     ckfree(reqs);
     ckfree(run.replied);
-    for (i = 0; i < numPayloads; i++) {
-	PtclValueSendFree(&payloadSends[i]);	/* Done: the target replied. */
-    }
-    if (payloadSends) {
-	ckfree(payloadSends);
-	Tcl_DecrRefCount(empty);
-    }
 
     /*
-     * 4. Show the output, grouped by rank in rank order.
+     * 4. Show the output, grouped by rank in rank order (with -stream,
+     *    only unfinished last lines are left).
      */
 
     for (i = 0; i < numTargets; i++) {
@@ -857,6 +724,16 @@ PtclPxRun(
 	if (replies[i].err) {
 	    PrintOutput(interp, targets[i], replies[i].err, 2);
 	}
+    }
+
+    /*
+     * 5. After a stopped px, fresh communicators on every rank (see
+     *    ::ptcl::renewcomm in pxexec.c) -- unless some rank is still busy.
+     */
+
+    if ((run.interruptSent || run.abortSent) && !run.abandoned
+	    && code == TCL_OK) {
+	RenewEverywhere(interp);
     }
     return code;
 }
@@ -954,7 +831,7 @@ PtclPxReport(
  *
  * PxObjCmd --
  *
- *	px ?-targets RANKS? ?-timeout SECONDS? ?--? SCRIPT
+ *	px ?-targets RANKS? ?-timeout SECONDS? ?-stream? ?--? SCRIPT
  *
  * Results:
  *	See PtclPxReport.
@@ -965,7 +842,8 @@ PtclPxReport(
  *----------------------------------------------------------------------
  */
 
-#define PX_USAGE "px ?-targets RANKS? ?-timeout SECONDS? ?--? SCRIPT"
+#define PX_USAGE \
+    "px ?-targets RANKS? ?-timeout SECONDS? ?-stream? ?--? SCRIPT"
 
 static int
 PxObjCmd(
@@ -975,12 +853,12 @@ PxObjCmd(
     Tcl_Obj *const objv[])
 {
     static const char *const options[] = {
-	"-targets", "-timeout", "--", NULL
+	"-targets", "-timeout", "-stream", "--", NULL
     };
-    enum { OPT_TARGETS, OPT_TIMEOUT, OPT_END };
+    enum { OPT_TARGETS, OPT_TIMEOUT, OPT_STREAM, OPT_END };
     PtclState *state = PtclGetState(interp);
     PtclReply *replies;
-    int *targets = NULL, numTargets = 0, i, index, code;
+    int *targets = NULL, numTargets = 0, i, index, code, flags = 0;
     double timeout = 0.0;
 
     (void) clientData;
@@ -1011,6 +889,10 @@ PxObjCmd(
 	if (index == OPT_END) {
 	    i++;
 	    break;
+	}
+	if (index == OPT_STREAM) {
+	    flags |= PTCL_PX_STREAM;
+	    continue;
 	}
 	if (i + 1 >= objc - 1) {
 	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
@@ -1051,8 +933,8 @@ PxObjCmd(
     }
 
     replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
-    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], NULL, 0,
-	    timeout, replies);
+    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], NULL,
+	    flags, timeout, replies);
     if (code == TCL_OK) {
 	code = PtclPxReport(interp, numTargets, replies);
     }
@@ -1188,46 +1070,11 @@ PtclShellExit(
     return status;
 }
 
-/*
- * PayloadObjCmd --
- *
- *	::ptcl::payload: inside px code that the data commands sent, the
- *	value that came with it for this rank (see PtclPxRun). An internal
- *	command of ptcl's own commands, not documented for users.
- */
-
-static int
-PayloadObjCmd(
-    ClientData clientData,
-    Tcl_Interp *interp,
-    int objc,
-    Tcl_Obj *const objv[])
-{
-    Tcl_Obj *payload = PtclPxPayload(interp);
-
-    (void) clientData;
-    if (objc != 1) {
-	Tcl_WrongNumArgs(interp, 1, objv, NULL);
-	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	return TCL_ERROR;
-    }
-    if (payload == NULL) {
-	Tcl_SetObjResult(interp, Tcl_NewStringObj(
-		"no payload: ::ptcl::payload is for px code sent with a value",
-		-1));
-	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	return TCL_ERROR;
-    }
-    Tcl_SetObjResult(interp, payload);
-    return TCL_OK;
-}
-
 int
 PtclPxInit(
     Tcl_Interp *interp)
 {
-    Tcl_CreateObjCommand(interp, "::ptcl::payload", PayloadObjCmd, NULL,
-	    NULL);
+    PtclPxExecInit(interp);
     Tcl_CreateObjCommand(interp, "::ptcl::px", PxObjCmd, NULL, NULL);
     Tcl_CreateObjCommand(interp, "::ptcl::targets", TargetsObjCmd, NULL,
 	    NULL);

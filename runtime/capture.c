@@ -350,3 +350,31 @@ PtclCaptureActive(void)
 {
     return capturing;
 }
+
+/*
+ * PtclCaptureWriteThrough --
+ *
+ *	Writes bytes to the real stdout (stream 1) or stderr (2), past the
+ *	capture: px -stream prints the targets' lines while rank 0's own px
+ *	code is being captured.
+ */
+
+void
+PtclCaptureWriteThrough(
+    int stream,
+    const char *bytes,
+    size_t len)
+{
+    Capture *c = &captures[stream == 2];
+    Tcl_Channel chan;
+
+    if (c->self) {
+	chan = Parent(c);
+	Tcl_WriteRaw(chan, bytes, (int) len);
+	Tcl_Flush(chan);
+    } else if ((chan = Tcl_GetStdChannel(stream == 2 ? TCL_STDERR
+	    : TCL_STDOUT)) != NULL) {
+	Tcl_Write(chan, bytes, (int) len);
+	Tcl_Flush(chan);
+    }
+}

@@ -85,6 +85,7 @@ int	PtclWait(Tcl_Interp *interp, PtclPollProc *pollProc,
 int	PtclWaitRequests(Tcl_Interp *interp, int count, MPI_Request *reqs,
 	    MPI_Status *statuses, int flags);
 void	PtclNoteActivity(void);
+int	PtclForgetRequests(int count, MPI_Request *reqs);
 void	PtclPushCheck(PtclCheckProc *proc, void *clientData,
 	    PtclCheckProc **oldProcPtr, void **oldDataPtr);
 void	PtclPopCheck(PtclCheckProc *oldProc, void *oldData);
@@ -208,5 +209,6 @@ int	PtclCaptureInstall(Tcl_Interp *interp);
 void	PtclCaptureBegin(PtclLineProc *lineProc, void *clientData);
 void	PtclCaptureEnd(Tcl_DString *outPtr, Tcl_DString *errPtr);
 int	PtclCaptureActive(void);
+void	PtclCaptureWriteThrough(int stream, const char *bytes, size_t len);
 
 #endif /* PTCL_RUNTIME_H */

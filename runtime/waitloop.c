@@ -226,3 +226,36 @@ PtclWaitRequests(
     set.statuses = statuses;
     return PtclWait(interp, PollRequests, &set, flags);
 }
+
+/*
+ * PtclForgetRequests --
+ *
+ *	Lets go of requests that may not have completed (a px that was
+ *	stopped): completed ones are finished, the others freed, which MPI
+ *	allows for sends (they complete on their own).
+ *
+ * Results:
+ *	How many had not completed: when not 0, the caller must not free
+ *	their buffers (ptcl leaks them; this happens only to stopped px).
+ */
+
+int
+PtclForgetRequests(
+    int count,
+    MPI_Request *reqs)
+{
+    int i, flag, open = 0;
+
+    for (i = 0; i < count; i++) {
+	if (reqs[i] == MPI_REQUEST_NULL) {
+	    continue;
+	}
+	flag = 0;
+	MPI_Test(&reqs[i], &flag, MPI_STATUS_IGNORE);
+	if (!flag) {
+	    MPI_Request_free(&reqs[i]);
+	    open++;
+	}
+    }
+    return open;
+}
