@@ -97,6 +97,50 @@ FinalizeHandler(
 /*
  *----------------------------------------------------------------------
  *
+ * PackageExitProc --
+ *
+ *	How a stock tclsh that loaded ptcl exits. Status 0: Tcl and MPI are
+ *	finalized as usual. Any other status -- a script that failed on this
+ *	rank, or `exit N` -- ends the whole job through MPI_Abort with that
+ *	status: MPI_Finalize would wait for ranks that may be blocked in a
+ *	collective waiting for this one, and the job would hang.
+ *
+ * Results:
+ *	Does not return.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static void
+PackageExitProc(
+    ClientData clientData)
+{
+    int status = (int) (intptr_t) clientData;
+    Tcl_Channel chan;
+
+    if (status != 0 && ptclWorld.initialized && !ptclWorld.finalized
+	    && ptclWorld.size > 1) {
+	if ((chan = Tcl_GetStdChannel(TCL_STDOUT)) != NULL) {
+	    Tcl_Flush(chan);
+	}
+	if ((chan = Tcl_GetStdChannel(TCL_STDERR)) != NULL) {
+	    Tcl_Flush(chan);
+	}
+	MPI_Abort(MPI_COMM_WORLD, status);
+    }
+
+    /*
+     * Tcl's own exit: Tcl_Finalize runs the exit handlers (MPI_Finalize)
+     * and unloads this library, so it must not return into our code.
+     */
+
+    Tcl_SetExitProc(NULL);
+    Tcl_Exit(status);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * Ptcl_Init --
  *
  *	Makes interp a ptcl interpreter.
@@ -129,6 +173,9 @@ Ptcl_Init(
     }
     if (!exitHandlerSet) {
 	Tcl_CreateExitHandler(FinalizeHandler, NULL);
+	if (!ptclWorld.shell) {
+	    Tcl_SetExitProc(PackageExitProc);
+	}
 	exitHandlerSet = 1;
     }
     PtclGetState(interp);
