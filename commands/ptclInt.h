@@ -27,8 +27,8 @@ typedef struct PtclState {
     Tcl_Obj *cancelMsg;		/* Why the running px was stopped, or
 				 * NULL. One reference. */
     int cancelKind;		/* PTCL_MSG_INTERRUPT or PTCL_MSG_ABORT. */
-    int limitTripped;		/* Rank 0 left its time limit exceeded to
-				 * stop its px code (interrupt.c). */
+    int limitTripped;		/* Rank 0 set a command limit of 0 to stop
+				 * its px code (interrupt.c). */
     Tcl_Obj *payload;		/* The value rank 0 sent with the running
 				 * px, or NULL. Not referenced here: the
 				 * px engine holds it while the px runs. */
@@ -68,7 +68,9 @@ int	PtclShellExit(int status);
 
 void	PtclInterruptInstall(Tcl_Interp *interp);
 void	PtclSignalInstall(void);
-void	PtclInterruptRearm(Tcl_Interp *interp);
+void	PtclInterruptLift(Tcl_Interp *interp);
+void	PtclInterruptWatch(int on);
+int	PtclInterruptAfterInit(Tcl_Interp *interp);
 int	PtclSignalPending(void);
 void	PtclSignalClear(void);
 

@@ -1080,6 +1080,7 @@ PtclPxInit(
 	    NULL);
     if (ptclWorld.shell) {
 	Tcl_CreateObjCommand(interp, "::exit", ExitObjCmd, NULL, NULL);
+	PtclInterruptAfterInit(interp);
     }
     return TCL_OK;
 }

@@ -128,11 +128,13 @@ PtclRunPx(
 	state->payload = payload;
 	PtclCaptureBegin(lineProc, lineData);
 	Tcl_IncrRefCount(scriptObj);
+	PtclInterruptWatch(1);
 	code = Tcl_EvalObjEx(interp, scriptObj, TCL_EVAL_GLOBAL);
+	PtclInterruptWatch(0);
 	Tcl_DecrRefCount(scriptObj);
 	if (state->limitTripped) {
 	    state->limitTripped = 0;
-	    PtclInterruptRearm(interp);
+	    PtclInterruptLift(interp);
 	    if (code == TCL_ERROR && state->cancelMsg) {
 		Tcl_SetObjResult(interp, state->cancelMsg);
 		Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
