@@ -369,9 +369,12 @@ PtclCaptureWriteThrough(
     Tcl_Channel chan;
 
     if (c->self) {
-	chan = Parent(c);
-	Tcl_WriteRaw(chan, bytes, (int) len);
-	Tcl_Flush(chan);
+	/*
+	 * Straight to the driver below: no buffer to flush. (Tcl_Flush on a
+	 * stacked channel goes to the top of the stack, which is us.)
+	 */
+
+	Tcl_WriteRaw(Parent(c), bytes, (int) len);
     } else if ((chan = Tcl_GetStdChannel(stream == 2 ? TCL_STDERR
 	    : TCL_STDOUT)) != NULL) {
 	Tcl_Write(chan, bytes, (int) len);
