@@ -297,7 +297,7 @@ StreamFinish(
     int i;
 
     for (i = 0; i < s->num; i++) {
-	PtclWaitRequests(NULL, 1, &s->sends[i].req, NULL, PTCL_WAIT_IDLE);
+	PtclWaitRequests(NULL, 1, &s->sends[i].req, NULL, PTCL_WAIT_NOCHECK);
 	PtclBufFree(&s->sends[i].buf);
     }
     if (s->sends) {
@@ -354,7 +354,7 @@ PtclServeCommand(
 
     if (cmd.flags & PTCL_PX_PAYLOAD) {
 	if (PtclRecvValue(interp, ptclWorld.control, 0, PTCL_TAG_PAYLOAD,
-		&payload, NULL, PTCL_WAIT_IDLE) != TCL_OK) {
+		&payload, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	    payload = NULL;
 	}
     }
@@ -390,7 +390,7 @@ PtclServeCommand(
     code = MPI_Isend(out.bytes, (int) out.len, MPI_BYTE, 0, PTCL_TAG_REPLY,
 	    ptclWorld.control, &req);
     if (code == MPI_SUCCESS) {
-	code = PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_IDLE);
+	code = PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK);
     } else {
 	code = PtclMpiError(interp, code, "sending a px reply");
     }
@@ -491,7 +491,7 @@ RenewObjCmd(
     if (code != MPI_SUCCESS) {
 	return PtclMpiError(interp, code, "renewing the user communicator");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_IDLE) != TCL_OK) {
+    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	return TCL_ERROR;
     }
     MPI_Comm_set_errhandler(fresh, MPI_ERRORS_RETURN);

@@ -109,7 +109,7 @@ PtclRecvMessage(
 	 * it so that nothing writes into a buffer we are about to free.
 	 */
 
-	PtclWaitRequests(NULL, 1, &st.req, NULL, PTCL_WAIT_IDLE);
+	PtclWaitRequests(NULL, 1, &st.req, NULL, PTCL_WAIT_NOCHECK);
     }
     return code;
 }
@@ -141,7 +141,7 @@ PtclProbeMessage(
     if (!flag) {
 	return 0;
     }
-    if (PtclRecvMessage(interp, comm, source, tag, PTCL_WAIT_IDLE, out,
+    if (PtclRecvMessage(interp, comm, source, tag, PTCL_WAIT_NOCHECK, out,
 	    statusPtr ? statusPtr : &status) != TCL_OK) {
 	return -1;
     }

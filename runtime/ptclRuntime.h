@@ -78,7 +78,10 @@ typedef int (PtclPollProc)(Tcl_Interp *interp, void *clientData);
 
 typedef int (PtclCheckProc)(Tcl_Interp *interp, void *clientData);
 
-#define PTCL_WAIT_IDLE	1	/* Waiting between commands: no checks. */
+#define PTCL_WAIT_IDLE	1	/* Waiting between commands: no checks,
+				 * short spin. */
+#define PTCL_WAIT_NOCHECK 2	/* No checks (the caller makes its own),
+				 * but data is on its way: long spin. */
 
 int	PtclWait(Tcl_Interp *interp, PtclPollProc *pollProc,
 	    void *clientData, int flags);

@@ -85,7 +85,7 @@ PtclPairComm(
     if (code != MPI_SUCCESS) {
 	return PtclMpiError(interp, code, "making a data communicator");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_IDLE) != TCL_OK) {
+    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	return TCL_ERROR;
     }
     MPI_Comm_set_errhandler(data, MPI_ERRORS_RETURN);

@@ -9,7 +9,10 @@
  *	  1. polls the awaited thing (MPI_Test and friends); done: return;
  *	  2. runs the check procedure of the px in progress (an interrupt
  *	     from rank 0, Ctrl-C on rank 0, a deadline, a failed rank);
- *	  3. backs off: spins for SPIN_SECONDS after the last activity (a
+ *	  3. backs off: spins for SPIN_SECONDS after the last activity in an
+ *	     idle wait (a worker waiting for its next command), BUSY_SPIN in
+ *	     any other (data is on its way: OpenMPI moves a large message
+ *	     only while one of its calls is running, so a nap stalls it) (a
  *	     sched_yield in the spin doubled the round trip, even on an
  *	     oversubscribed node), then sleeps with a
  *	     doubling pause capped at SHORT_CAP while work was recent
@@ -32,7 +35,8 @@
 #include <sys/prctl.h>
 #endif
 
-#define SPIN_SECONDS	200e-6
+#define SPIN_SECONDS	200e-6	/* Idle waits: between commands. */
+#define BUSY_SPIN	10e-3	/* Waits for data that is on its way. */
 #define RECENT_SECONDS	1.0
 #define SHORT_CAP	1e-3
 #define LONG_CAP	50e-3
@@ -140,7 +144,8 @@ PtclWait(
     int flags)
 {
     static int slackSet = 0;
-    double pause = 0.0;
+    double pause = 0.0, start = PtclNow();
+    double spin = (flags & PTCL_WAIT_IDLE) ? SPIN_SECONDS : BUSY_SPIN;
 
 #if defined(__linux__) && defined(PR_SET_TIMERSLACK)
     if (!slackSet) {
@@ -162,15 +167,17 @@ PtclWait(
 	if (done < 0) {
 	    return TCL_ERROR;
 	}
-	if (!(flags & PTCL_WAIT_IDLE) && PtclRunChecks(interp) != TCL_OK) {
+	if (!(flags & (PTCL_WAIT_IDLE | PTCL_WAIT_NOCHECK))
+		&& PtclRunChecks(interp) != TCL_OK) {
 	    return TCL_ERROR;
 	}
 
 	now = PtclNow();
-	idle = now - lastActivity;
-	if (idle < SPIN_SECONDS) {
+	idle = now - (lastActivity > start ? lastActivity : start);
+	if (idle < spin) {
 	    continue;
 	}
+	idle = now - lastActivity;
 	cap = (idle < RECENT_SECONDS) ? SHORT_CAP : LONG_CAP;
 	pause = (pause == 0.0) ? FIRST_PAUSE : 2.0 * pause;
 	if (pause > cap) {
