@@ -76,6 +76,42 @@ PtclStoppedError(
 }
 
 /*
+ * StoppedHere --
+ *
+ *	Did the px code fail because it was stopped? Yes for an INTERRUPT
+ *	(busy code was cancelled), and for an ABORT when the error is the
+ *	release of a wait; a rank's own error under a pending ABORT stays.
+ */
+
+static int
+StoppedHere(
+    Tcl_Interp *interp,
+    PtclState *state)
+{
+    Tcl_Obj *options, *key, *code = NULL;
+    const char *s = "";
+    int stopped;
+
+    if (state->cancelKind == PTCL_MSG_INTERRUPT) {
+	return 1;
+    }
+    options = Tcl_GetReturnOptions(interp, TCL_ERROR);
+    Tcl_IncrRefCount(options);
+    key = Tcl_NewStringObj("-errorcode", -1);
+    Tcl_IncrRefCount(key);
+    Tcl_DictObjGet(NULL, options, key, &code);
+    if (code) {
+	s = Tcl_GetString(code);
+    }
+    stopped = (strncmp(s, "PTCL RELEASED", 13) == 0
+	    || strncmp(s, "PTCL INTERRUPT", 14) == 0
+	    || strncmp(s, "TCL CANCEL", 10) == 0);
+    Tcl_DecrRefCount(key);
+    Tcl_DecrRefCount(options);
+    return stopped;
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * PtclRunPx --
@@ -135,10 +171,16 @@ PtclRunPx(
 	if (state->limitTripped) {
 	    state->limitTripped = 0;
 	    PtclInterruptLift(interp);
-	    if (code == TCL_ERROR && state->cancelMsg) {
-		Tcl_SetObjResult(interp, state->cancelMsg);
-		Tcl_SetErrorCode(interp, "PTCL", "INTERRUPT", NULL);
-	    }
+	}
+	if (code == TCL_ERROR && state->cancelMsg
+		&& StoppedHere(interp, state)) {
+	    /*
+	     * Stopped by an interrupt or released by a failed rank: the same
+	     * message and error code on every rank, whatever Tcl said when
+	     * the code was cancelled.
+	     */
+
+	    PtclStoppedError(interp, state);
 	}
 	PtclCaptureEnd(&out, &err);
 	state->payload = savedPayload;

@@ -180,7 +180,7 @@ main(
 	first = 3;
     }
     if (first < argc) {
-	if (argv[first][0] == '-' && strcmp(argv[first], "-") != 0) {
+	if (argv[first][0] == '-') {
 	    if (OnlyRankZeroSpeaks()) {
 		fprintf(stderr, "ptclsh: unknown option \"%s\"\n%s",
 			argv[first], usageText);

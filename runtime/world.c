@@ -231,7 +231,7 @@ PtclGetCommFromObj(
 	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
 		"unknown communicator \"%s\": use \"world\" or a handle "
 		"from mpi::comm", name));
-	Tcl_SetErrorCode(interp, "PTCL", "LOOKUP", "COMM", name, NULL);
+	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "COMM", name, NULL);
 	return TCL_ERROR;
     }
     *commPtr = *(MPI_Comm *) Tcl_GetHashValue(hPtr);
