@@ -21,7 +21,7 @@
 #
 # Usage:
 #	tclsh runner.tcl -ptclsh PATH -testdir DIR ?-tclsh PATH? ?-mpiexec PATH?
-#	    ?-expect PATH? ?-ranks {1 2 3 4}? ?-match GLOB? ?-unit {PROGRAM ...}?
+#	    ?-expect PATH? ?-ranks 1,2,3,4? ?-match GLOB? ?-unit {PROGRAM ...}?
 #	    ?-timeout SECONDS? ?-logdir DIR? ?-verbose 0|1?
 
 namespace eval ::runner {
@@ -56,6 +56,8 @@ proc ::runner::ParseArgs {argv} {
         }
         set opt($k) $v
     }
+    # "-ranks 2,4" as well as "-ranks {2 4}" (make variables split words).
+    set opt(-ranks) [lsearch -all -inline -not [split $opt(-ranks) ", "] {}]
 }
 
 # ::runner::Run --
