@@ -29,12 +29,8 @@ FreeState(
     (void) interp;
     for (hPtr = Tcl_FirstHashEntry(&state->groupComms, &search); hPtr;
 	    hPtr = Tcl_NextHashEntry(&search)) {
-	MPI_Comm *comm = (MPI_Comm *) Tcl_GetHashValue(hPtr);
-
-	if (!ptclWorld.finalized && *comm != MPI_COMM_NULL) {
-	    MPI_Comm_free(comm);
-	}
-	ckfree(comm);
+	/* The communicator itself is freed by PtclWorldFinalize. */
+	ckfree(Tcl_GetHashValue(hPtr));
     }
     Tcl_DeleteHashTable(&state->groupComms);
     if (state->cancelMsg) {
@@ -183,7 +179,13 @@ Ptcl_Init(
 	return TCL_ERROR;
     }
     /* The mpi:: layer: */
+    if (PtclMpiInit(interp) != TCL_OK) {
+	return TCL_ERROR;
+    }
     /* The data commands: */
+    if (PtclCollectivesInit(interp) != TCL_OK) {
+	return TCL_ERROR;
+    }
     PtclInterruptInstall(interp);
 
     if (Tcl_GetVar2(interp, "::ptcl::library", NULL, TCL_GLOBAL_ONLY)

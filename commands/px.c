@@ -236,6 +236,7 @@ PtclGroupComm(
 	return TCL_ERROR;
     }
     Tcl_SetHashValue(hPtr, slot);
+    PtclOwnComm(*slot);
     *commPtr = *slot;
     return TCL_OK;
 }

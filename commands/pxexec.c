@@ -540,7 +540,7 @@ RenewObjCmd(
     if (PtclPairComm(interp, fresh) != TCL_OK) {
 	return TCL_ERROR;
     }
-    ptclWorld.user = fresh;
+    ptclWorld.user = fresh;	/* The old one is retired: never freed. */
     for (hPtr = Tcl_FirstHashEntry(&state->groupComms, &search); hPtr;
 	    hPtr = Tcl_NextHashEntry(&search)) {
 	ckfree(Tcl_GetHashValue(hPtr));	/* The communicator is retired. */

@@ -139,9 +139,8 @@ PromptString(
  *
  * SourceRcFile --
  *
- *	~/.ptclshrc (tcl_rcFileName) on every rank of an interactive shell:
- *	the workers through a px, which also sets tcl_interactive there, then
- *	rank 0 at the prompt's level.
+ *	~/.ptclshrc (tcl_rcFileName) on every rank of an interactive shell,
+ *	through one px over all ranks, which also sets tcl_interactive.
  *
  *----------------------------------------------------------------------
  */
@@ -156,39 +155,36 @@ SourceRcFile(
 	"if {[file readable [file normalize $::tcl_rcFileName]]} {\n"
 	"    uplevel #0 [list source [file normalize $::tcl_rcFileName]]\n"
 	"}\n";
-    int *targets = NULL, numTargets, i, code;
+    Tcl_Obj *scriptObj = Tcl_NewStringObj(script, -1);
+    int *targets, numTargets = ptclWorld.size, i, code;
     PtclReply *replies;
 
-    if (ptclWorld.size > 1) {
-	Tcl_Obj *scriptObj = Tcl_NewStringObj(script, -1);
+    /*
+     * One px over every rank, rank 0 included: inside px code the default
+     * communicator is the px group, so a px over the workers alone would
+     * give [mpi::rank] 0 1 ... on ranks 1 2 ... of WORLD.
+     */
 
-	Tcl_IncrRefCount(scriptObj);
-	numTargets = ptclWorld.size - 1;
-	targets = (int *) ckalloc(sizeof(int) * (size_t) numTargets);
-	for (i = 0; i < numTargets; i++) {
-	    targets[i] = i + 1;
-	}
-	replies = (PtclReply *) ckalloc(sizeof(PtclReply)
-		* (size_t) numTargets);
-	code = PtclPxRun(interp, numTargets, targets, scriptObj, NULL, 0,
-		0.0, replies);
-	if (code == TCL_OK) {
-	    code = PtclPxReport(interp, numTargets, replies);
-	}
-	if (code != TCL_OK) {
-	    ShowResult(interp, code, 0);
-	}
-	for (i = 0; i < numTargets; i++) {
-	    PtclReplyClear(&replies[i]);
-	}
-	ckfree(replies);
-	ckfree(targets);
-	Tcl_DecrRefCount(scriptObj);
+    Tcl_IncrRefCount(scriptObj);
+    targets = (int *) ckalloc(sizeof(int) * (size_t) numTargets);
+    for (i = 0; i < numTargets; i++) {
+	targets[i] = i;
     }
-    code = Tcl_EvalEx(interp, script, -1, TCL_EVAL_GLOBAL);
+    replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
+    code = PtclPxRun(interp, numTargets, targets, scriptObj, NULL, 0, 0.0,
+	    replies);
+    if (code == TCL_OK) {
+	code = PtclPxReport(interp, numTargets, replies);
+    }
     if (code != TCL_OK) {
 	ShowResult(interp, code, 0);
     }
+    for (i = 0; i < numTargets; i++) {
+	PtclReplyClear(&replies[i]);
+    }
+    ckfree(replies);
+    ckfree(targets);
+    Tcl_DecrRefCount(scriptObj);
 }
 
 /*
@@ -214,6 +210,38 @@ ReadPipeLine(
 	return 0;
     }
     return 1;
+}
+
+/*
+ * EvalTyped --
+ *
+ *	Evaluates one complete command read at the prompt, recorded in the
+ *	history. In autopx mode (scripts/autopx.tcl) the command goes to
+ *	::ptcl::shell::AutopxEval, which runs it as px.
+ */
+
+static int
+EvalTyped(
+    Tcl_Interp *interp,
+    Tcl_Obj *command)
+{
+    Tcl_Obj *mode = Tcl_GetVar2Ex(interp, "::ptcl::shell::autopx", NULL,
+	    TCL_GLOBAL_ONLY);
+    Tcl_Obj *words[2], *call;
+    int on = 0, code;
+
+    if (mode == NULL || Tcl_GetBooleanFromObj(NULL, mode, &on) != TCL_OK
+	    || !on) {
+	return Tcl_RecordAndEvalObj(interp, command, TCL_EVAL_GLOBAL);
+    }
+    Tcl_RecordAndEvalObj(interp, command, TCL_NO_EVAL);
+    words[0] = Tcl_NewStringObj("::ptcl::shell::AutopxEval", -1);
+    words[1] = command;
+    call = Tcl_NewListObj(2, words);
+    Tcl_IncrRefCount(call);
+    code = Tcl_EvalObjEx(interp, call, TCL_EVAL_GLOBAL);
+    Tcl_DecrRefCount(call);
+    return code;
 }
 
 /*
@@ -304,7 +332,7 @@ PtclRunPrompt(
 	}
 
 	PtclSignalClear();
-	code = Tcl_RecordAndEvalObj(interp, command, TCL_EVAL_GLOBAL);
+	code = EvalTyped(interp, command);
 	Tcl_DecrRefCount(command);
 	command = Tcl_NewObj();
 	Tcl_IncrRefCount(command);

@@ -97,4 +97,27 @@ int	PtclCollAlltoall(Tcl_Interp *interp, MPI_Comm comm, Tcl_Obj *list,
 int	PtclCollReduce(Tcl_Interp *interp, MPI_Comm comm, int kind,
 	    int root, PtclOp op, Tcl_Obj *value, Tcl_Obj **resultPtr);
 
+/*
+ * Extended forms, for callers that found an error in their own arguments
+ * (a bad -counts, an unknown op) and must make every rank fail with it
+ * rather than leave the others waiting: the error (a message, used on
+ * the root only for scatter, on any rank otherwise) is announced in the
+ * collective's agreement step. GatherEx also takes counts, the number of
+ * list items each rank must give (Gatherv; implies PTCL_GATHER_CONCAT);
+ * ReduceEx takes op as an int that may be -1 when localError is given.
+ * With NULL errors and counts they are the functions above.
+ */
+
+int	PtclCollScatterEx(Tcl_Interp *interp, MPI_Comm comm, int root,
+	    Tcl_Obj *list, const int64_t *counts, Tcl_Obj *rootError,
+	    Tcl_Obj **resultPtr);
+int	PtclCollGatherEx(Tcl_Interp *interp, MPI_Comm comm, int root,
+	    Tcl_Obj *value, int flags, const int64_t *counts,
+	    Tcl_Obj *localError, Tcl_Obj **resultPtr);
+int	PtclCollAlltoallEx(Tcl_Interp *interp, MPI_Comm comm, Tcl_Obj *list,
+	    Tcl_Obj *localError, Tcl_Obj **resultPtr);
+int	PtclCollReduceEx(Tcl_Interp *interp, MPI_Comm comm, int kind,
+	    int root, int op, Tcl_Obj *localError, Tcl_Obj *value,
+	    Tcl_Obj **resultPtr);
+
 #endif /* PTCL_COLLECTIVE_H */

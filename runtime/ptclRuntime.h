@@ -44,6 +44,7 @@ extern PtclWorld ptclWorld;
 
 int	PtclWorldInit(Tcl_Interp *interp, int *argcPtr, char ***argvPtr);
 void	PtclWorldFinalize(void);
+void	PtclOwnComm(MPI_Comm comm);
 int	PtclMpiError(Tcl_Interp *interp, int mpiCode, const char *what);
 
 /*

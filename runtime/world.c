@@ -10,6 +10,7 @@
 
 #include "transfer.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 PtclWorld ptclWorld;
@@ -104,8 +105,11 @@ PtclWorldInit(
  *
  * PtclWorldFinalize --
  *
- *	Ends MPI if ptcl started it. Called from a Tcl exit handler, so that
- *	`exit N` in a script becomes mpiexec's status N.
+ *	Frees the communicators ptcl made (and their data pairs), then ends
+ *	MPI if ptcl started it. Called from a Tcl exit handler, so that
+ *	`exit N` in a script becomes mpiexec's status N. Communicators retired
+ *	after a stopped px (see ::ptcl::renewcomm) are not among them: they
+ *	may have operations pending, and stay leaked.
  *
  * Results:
  *	None.
@@ -116,17 +120,50 @@ PtclWorldInit(
  *----------------------------------------------------------------------
  */
 
+static MPI_Comm *owned = NULL;
+static int numOwned = 0, maxOwned = 0;
+
+/*
+ * PtclOwnComm --
+ *
+ *	Registers a communicator that ptcl made for itself (a px group), to
+ *	be freed with its data pair before MPI_Finalize.
+ */
+
+void
+PtclOwnComm(
+    MPI_Comm comm)
+{
+    if (numOwned == maxOwned) {
+	maxOwned = maxOwned ? 2 * maxOwned : 8;
+	owned = (MPI_Comm *) realloc(owned, sizeof(MPI_Comm) * maxOwned);
+    }
+    owned[numOwned++] = comm;
+}
+
 void
 PtclWorldFinalize(void)
 {
-    int flag = 0;
+    int flag = 0, i;
 
     if (!ptclWorld.initialized || ptclWorld.finalized) {
 	return;
     }
     ptclWorld.finalized = 1;
     MPI_Finalized(&flag);
-    if (!flag && ptclWorld.ownsMpi) {
+    if (flag) {
+	return;
+    }
+    PtclOwnComm(ptclWorld.control);
+    PtclOwnComm(ptclWorld.user);
+    for (i = 0; i < numOwned; i++) {
+	PtclUnpairComm(owned[i]);
+	MPI_Comm_free(&owned[i]);
+    }
+    free(owned);
+    owned = NULL;
+    numOwned = maxOwned = 0;
+    if (ptclWorld.ownsMpi) {
 	MPI_Finalize();
     }
 }

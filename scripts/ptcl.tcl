@@ -8,6 +8,7 @@
 #	one).
 
 namespace eval ::ptcl {
-    namespace export px targets
+    namespace export px targets scatter gather allgather pull bcast reduce \
+        allreduce barrier pmap autopx
     variable version 0.1
 }

@@ -24,7 +24,9 @@ proc ::ptcl::shell::prompt {which} {
     if {$which == 2} {
         return "> "
     }
-    return "ptcl\[[mpi::size -comm world]\]% "
+    set mode [expr {[info exists ::ptcl::shell::autopx]
+        && $::ptcl::shell::autopx ? ":px" : ""}]
+    return "ptcl\[[mpi::size -comm world]$mode\]% "
 }
 
 # ::ptcl::shell::complete --
