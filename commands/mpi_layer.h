@@ -89,11 +89,8 @@ int	PtclMpiSetStatusVar(Tcl_Interp *interp, Tcl_Obj *varName,
 int	PtclMpiAtPrompt(Tcl_Interp *interp, MPI_Comm comm, const char *cmd);
 
 /*
- * Waiting: PtclWait with the px check, plus Ctrl-C at ptclsh's prompt;
- * spinning, not napping, for the first PTCL_MPI_BUSY_SECONDS of a wait.
+ * Waiting: PtclWait with the px check, plus Ctrl-C at ptclsh's prompt.
  */
-
-#define PTCL_MPI_BUSY_SECONDS	0.02
 
 int	PtclMpiWait(Tcl_Interp *interp, PtclPollProc *pollProc,
 	    void *clientData);

@@ -391,12 +391,8 @@ PtclMpiAtPrompt(
  *
  *	PtclWait with the px check on (an interrupt or a failed rank of the
  *	px releases the wait), and, at ptclsh's prompt, where no px check
- *	runs, Ctrl-C. For the first PTCL_MPI_BUSY_SECONDS of a wait the loop
- *	keeps spinning instead of backing off into naps: a message being
- *	received or a peer about to answer completes within that time in a
- *	busy program, and a nap of up to 1 ms per wait would cost 8 MiB
- *	ping-pongs a third of their bandwidth. A longer wait is an idle one
- *	and backs off as every wait does.
+ *	runs, Ctrl-C. (The wait loop itself spins while data is on its way
+ *	and backs off after.)
  *
  * Results:
  *	TCL_OK when the poll says done; TCL_ERROR with a message.
@@ -408,7 +404,6 @@ typedef struct WaitContext {
     PtclPollProc *proc;
     void *data;
     int atPrompt;
-    double busyUntil;
 } WaitContext;
 
 static int
@@ -421,9 +416,6 @@ PollUser(
 
     if (done != 0) {
 	return done;
-    }
-    if (PtclNow() < ctx->busyUntil) {
-	PtclNoteActivity();		/* Keep spinning: see PtclMpiWait. */
     }
     if (ctx->atPrompt && PtclSignalPending()) {
 	PtclSignalClear();
@@ -446,7 +438,6 @@ PtclMpiWait(
     ctx.data = clientData;
     ctx.atPrompt = ptclWorld.shell && ptclWorld.rank == 0
 	    && !PtclGetState(interp)->inPx;
-    ctx.busyUntil = PtclNow() + PTCL_MPI_BUSY_SECONDS;
     return PtclWait(interp, PollUser, &ctx, 0);
 }
 

@@ -98,41 +98,11 @@ PtclGetOpFromObj(
 /*
  * Await --
  *
- *	Waits for nonblocking collectives in the wait loop, px check on.
- *	For the first BUSY_SECONDS the loop spins rather than naps (a
- *	collective in a busy program completes within that time, and a nap
- *	of up to 1 ms would cost a large broadcast much of its bandwidth);
- *	after that it backs off like any wait.
+ *	Waits for nonblocking collectives in the wait loop, px check on (the
+ *	loop spins while data is on its way, then backs off).
  *	On TCL_ERROR the requests may still be running: the caller must then
  *	leave every buffer they use alive (leak it), never free it.
  */
-
-#define BUSY_SECONDS	0.02
-
-typedef struct AwaitState {
-    int n;
-    MPI_Request *reqs;
-    double busyUntil;
-} AwaitState;
-
-static int
-PollAwait(
-    Tcl_Interp *interp,
-    void *clientData)
-{
-    AwaitState *a = (AwaitState *) clientData;
-    int flag = 0, code;
-
-    code = MPI_Testall(a->n, a->reqs, &flag, MPI_STATUSES_IGNORE);
-    if (code != MPI_SUCCESS) {
-	PtclMpiError(interp, code, "waiting for a collective");
-	return -1;
-    }
-    if (!flag && PtclNow() < a->busyUntil) {
-	PtclNoteActivity();
-    }
-    return flag;
-}
 
 static int
 Await(
@@ -140,12 +110,7 @@ Await(
     int n,
     MPI_Request *reqs)
 {
-    AwaitState a;
-
-    a.n = n;
-    a.reqs = reqs;
-    a.busyUntil = PtclNow() + BUSY_SECONDS;
-    return PtclWait(interp, PollAwait, &a, 0);
+    return PtclWaitRequests(interp, n, reqs, NULL, 0);
 }
 
 static int

@@ -11,12 +11,12 @@
  *	     from rank 0, Ctrl-C on rank 0, a deadline, a failed rank);
  *	  3. backs off: spins for SPIN_SECONDS after the last activity in an
  *	     idle wait (a worker waiting for its next command), BUSY_SPIN in
- *	     any other (data is on its way: OpenMPI moves a large message
- *	     only while one of its calls is running, so a nap stalls it) (a
- *	     sched_yield in the spin doubled the round trip, even on an
- *	     oversubscribed node), then sleeps with a
- *	     doubling pause capped at SHORT_CAP while work was recent
- *	     (RECENT_SECONDS) and at LONG_CAP after that.
+ *	     any other -- data is on its way, and OpenMPI moves a large
+ *	     message only while one of its calls runs, so naps of up to 1 ms
+ *	     cost an 8 MiB ping-pong a third of its bandwidth -- then sleeps
+ *	     with a doubling pause capped at SHORT_CAP while work was recent
+ *	     (RECENT_SECONDS) and at LONG_CAP after that. (A sched_yield in the
+ *	     spin doubled the px round trip, even on an oversubscribed node.)
  *
  *	Linux stretches every nanosleep by the timer slack (50 us by
  *	default), which made the first naps of a back-to-back px cost 50 us
@@ -36,7 +36,7 @@
 #endif
 
 #define SPIN_SECONDS	200e-6	/* Idle waits: between commands. */
-#define BUSY_SPIN	10e-3	/* Waits for data that is on its way. */
+#define BUSY_SPIN	20e-3	/* Waits for data that is on its way. */
 #define RECENT_SECONDS	1.0
 #define SHORT_CAP	1e-3
 #define LONG_CAP	50e-3
