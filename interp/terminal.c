@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -126,6 +127,52 @@ SameFile(
 /*
  *----------------------------------------------------------------------
  *
+ * TtyStat --
+ *
+ *	fstat() of the controlling terminal opened as /dev/tty, but with the
+ *	device of the terminal itself: fstat() on /dev/tty gives /dev/tty's
+ *	own device (5,0), never that of the pty or console behind it, so it
+ *	would never equal what /proc/PID/fd/0 of mpiexec stats to. Linux
+ *	says which terminal it is in /proc/self/stat (tty_nr).
+ *
+ * Results:
+ *	0 with *sb filled, -1 if fd cannot be stat'ed.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+TtyStat(
+    int fd,
+    struct stat *sb)
+{
+    char text[512], *close;
+    unsigned int ttyNr = 0;
+    FILE *f;
+    size_t n;
+
+    if (fstat(fd, sb) != 0) {
+	return -1;
+    }
+    f = fopen("/proc/self/stat", "r");
+    if (f == NULL) {
+	return 0;
+    }
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    close = strrchr(text, ')');
+    if (close && sscanf(close + 2, "%*c %*d %*d %*d %u", &ttyNr) == 1
+	    && ttyNr != 0) {
+	sb->st_rdev = makedev((ttyNr >> 8) & 0xfff,
+		(ttyNr & 0xff) | ((ttyNr >> 12) & 0xfff00));
+    }
+    return 0;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * PtclTerminalOpen --
  *
  *	Decides whether rank 0 is interactive and, if so, opens the
@@ -154,7 +201,7 @@ PtclTerminalOpen(void)
     if (fd < 0) {
 	return 0;
     }
-    fstat(fd, &ttySb);
+    TtyStat(fd, &ttySb);
     if (force && *force == '1') {
 	interactive = 1;
     } else if (isatty(0)) {
@@ -255,7 +302,7 @@ PtclFixOutputPty(void)
     int fd, haveTty, i, fixed = 0;
 
     fd = open("/dev/tty", O_RDONLY | O_CLOEXEC);
-    haveTty = (fd >= 0 && fstat(fd, &ttySb) == 0);
+    haveTty = (fd >= 0 && TtyStat(fd, &ttySb) == 0);
     if (fd >= 0) {
 	close(fd);
     }
@@ -477,24 +524,32 @@ PtclReadlineGet(
 	struct pollfd p;
 	int n;
 
+	/*
+	 * Ctrl-C: the handler sets the flag, and poll() returns EINTR when
+	 * it is waiting then. A Ctrl-C that comes while the prompt is being
+	 * drawn or a key handled is seen here, before the next poll(); one
+	 * that slips in between this test and poll() is seen when poll()'s
+	 * tenth of a second is up.
+	 */
+
+	if (PtclSignalPending()) {
+	    PtclSignalClear();
+	    rl_free_line_state();
+	    rl_callback_sigcleanup();
+	    rl_replace_line("", 0);
+	    rl_point = rl_end = 0;
+	    rl_echo_signal_char(SIGINT);
+	    rl_callback_handler_remove();
+	    fputs("\n", rl_outstream);
+	    fflush(rl_outstream);
+	    return -1;
+	}
 	p.fd = fd;
 	p.events = POLLIN;
 	p.revents = 0;
-	n = poll(&p, 1, -1);
-	if (n < 0) {
-	    if (errno == EINTR && PtclSignalPending()) {
-		PtclSignalClear();
-		rl_free_line_state();
-		rl_callback_sigcleanup();
-		rl_replace_line("", 0);
-		rl_point = rl_end = 0;
-		rl_echo_signal_char(SIGINT);
-		rl_callback_handler_remove();
-		fputs("\n", rl_outstream);
-		fflush(rl_outstream);
-		return -1;
-	    }
-	    continue;
+	n = poll(&p, 1, 100);
+	if (n <= 0) {
+	    continue;		/* EINTR, or time to look at the flag. */
 	}
 	if (p.revents & (POLLHUP | POLLERR | POLLNVAL)
 		&& !(p.revents & POLLIN)) {
