@@ -9,6 +9,7 @@
  */
 
 #include "ptclsh.h"
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,19 @@ main(
 	return 1;
     }
     fixedPty = PtclFixOutputPty();
+
+    /*
+     * OpenMPI catches SIGSEGV, SIGBUS, SIGFPE and SIGILL to print a
+     * backtrace, with calls that are not safe in a signal handler; seen
+     * here: a crashing worker hung for good in that handler (a lock held
+     * by another thread), so mpiexec never learned that it died. A crash
+     * must end the job: the default action, and mpiexec names the rank.
+     */
+
+    signal(SIGSEGV, SIG_DFL);
+    signal(SIGBUS, SIG_DFL);
+    signal(SIGFPE, SIG_DFL);
+    signal(SIGILL, SIG_DFL);
 
     Tcl_FindExecutable(argv[0]);
     if (ptclWorld.rank == 0 && mode != PTCL_INPUT_FILE

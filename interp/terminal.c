@@ -239,6 +239,34 @@ PtclTerminalOpen(void)
  *	that Ctrl-C and Ctrl-Z are rank 0's to handle.
  */
 
+static struct termios savedModes;
+static int haveSavedModes = 0;
+
+/*
+ * OnTerminate --
+ *
+ *	SIGTERM or SIGHUP (mpiexec ends the job, say because another rank
+ *	died): give the terminal back as it was -- modes (readline may have
+ *	it in raw mode) and foreground group -- then die of the signal.
+ *	Only async-signal-safe calls.
+ */
+
+static void
+OnTerminate(
+    int sig)
+{
+    if (ptclTerminal.fd >= 0) {
+	if (haveSavedModes) {
+	    tcsetattr(ptclTerminal.fd, TCSANOW, &savedModes);
+	}
+	if (ptclTerminal.savedPgrp > 0) {
+	    tcsetpgrp(ptclTerminal.fd, ptclTerminal.savedPgrp);
+	}
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 void
 PtclTerminalTakeForeground(void)
 {
@@ -249,6 +277,9 @@ PtclTerminalTakeForeground(void)
     signal(SIGTTIN, SIG_IGN);
     signal(SIGTSTP, SIG_IGN);	/* Stopping rank 0 alone would hang the
 				 * job with the terminal taken. */
+    haveSavedModes = (tcgetattr(ptclTerminal.fd, &savedModes) == 0);
+    signal(SIGTERM, OnTerminate);
+    signal(SIGHUP, OnTerminate);
     ptclTerminal.savedPgrp = tcgetpgrp(ptclTerminal.fd);
     if (getpgrp() != getpid()) {
 	setpgid(0, 0);
