@@ -417,6 +417,7 @@ RootCheck(
 
     if (PtclSignalPending()) {
 	PtclSignalClear();
+	PtclCaptureWriteThrough(1, "\n", 1);	/* After the terminal's ^C. */
 	if (!run->interruptSent) {
 	    SendSignal(run, PTCL_MSG_INTERRUPT, -1, "interrupted");
 	    PtclStopPx(state, PTCL_MSG_INTERRUPT,

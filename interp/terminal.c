@@ -216,6 +216,22 @@ PtclTerminalOpen(void)
     ptclTerminal.fd = fd;
 
     /*
+     * OpenMPI's mpiexec forwards its stdin (here the terminal) to rank 0
+     * through a pipe unless told --stdin none, and it keeps a read armed
+     * on the terminal even after rank 0 has taken the foreground: the
+     * first key it wins makes the shell stop it (SIGTTIN). ptclsh cannot
+     * change mpiexec's stdin, so it says what to do.
+     */
+
+    if (fstat(0, &sb) == 0 && S_ISFIFO(sb.st_mode)
+	    && getenv("PTCLSH_QUIET") == NULL) {
+	fputs("ptclsh: for a terminal session start mpiexec with --stdin none"
+		" (mpiexec --stdin none -n N ptclsh):\nptclsh: otherwise"
+		" mpiexec also reads the terminal and the shell may stop it."
+		" PTCLSH_QUIET=1 hides this.\n", stderr);
+    }
+
+    /*
      * Results and px output go where mpiexec's output goes when that is
      * this terminal: written there directly, they can never arrive after
      * the next prompt. Redirected output (mpiexec ... > log) stays

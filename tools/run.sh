@@ -18,4 +18,7 @@ tools/build.sh
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1
 export PTCL_LIBRARY="$PWD/scripts" TCLLIBPATH="$PWD"
-exec mpiexec -n "$RANKS" ./ptclsh "$@"
+# On a terminal, mpiexec must not read it too (see ptclsh(1), BUGS).
+STDIN=
+[ "$#" -eq 0 ] && [ -t 0 ] && STDIN="--stdin none"
+exec mpiexec $STDIN -n "$RANKS" ./ptclsh "$@"
