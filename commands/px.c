@@ -758,6 +758,42 @@ PtclPxRun(
  *----------------------------------------------------------------------
  */
 
+/*
+ * IsEmpty --
+ *
+ *	Is a value the empty string? Without asking for its string when it
+ *	has none: the string of a list of byte arrays or numbers can cost
+ *	more than the px that made it.
+ */
+
+static int
+IsEmpty(
+    Tcl_Obj *objPtr)
+{
+    static const Tcl_ObjType *listType = NULL, *bytesType = NULL;
+    int n;
+
+    if (objPtr == NULL) {
+	return 1;
+    }
+    if (objPtr->bytes != NULL) {
+	return objPtr->length == 0;
+    }
+    if (listType == NULL) {
+	listType = Tcl_GetObjType("list");
+	bytesType = Tcl_GetObjType("bytearray");
+    }
+    if (objPtr->typePtr == listType
+	    && Tcl_ListObjLength(NULL, objPtr, &n) == TCL_OK) {
+	return n == 0;
+    }
+    if (objPtr->typePtr == bytesType) {
+	Tcl_GetByteArrayFromObj(objPtr, &n);
+	return n == 0;
+    }
+    return Tcl_GetCharLength(objPtr) == 0;
+}
+
 int
 PtclPxReport(
     Tcl_Interp *interp,
@@ -771,7 +807,7 @@ PtclPxReport(
 	if (replies[i].code != TCL_OK) {
 	    anyError = 1;
 	}
-	if (replies[i].result && Tcl_GetCharLength(replies[i].result) > 0) {
+	if (!IsEmpty(replies[i].result)) {
 	    allEmpty = 0;
 	}
     }
