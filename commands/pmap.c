@@ -245,38 +245,6 @@ EvalItem(
 }
 
 /*
- * ErrorParts --
- *
- *	The message, -errorinfo and -errorcode of the error in interp.
- */
-
-static void
-ErrorParts(
-    Tcl_Interp *interp,
-    Tcl_Obj **msgPtr,
-    Tcl_Obj **infoPtr,
-    Tcl_Obj **codePtr)
-{
-    Tcl_Obj *options = Tcl_GetReturnOptions(interp, TCL_ERROR);
-    Tcl_Obj *key, *value;
-
-    Tcl_IncrRefCount(options);
-    *msgPtr = Tcl_GetObjResult(interp);
-    key = Tcl_NewStringObj("-errorinfo", -1);
-    Tcl_DictObjGet(NULL, options, key, &value);
-    Tcl_DecrRefCount(key);
-    *infoPtr = value ? value : Tcl_NewObj();
-    key = Tcl_NewStringObj("-errorcode", -1);
-    Tcl_DictObjGet(NULL, options, key, &value);
-    Tcl_DecrRefCount(key);
-    *codePtr = value ? value : Tcl_NewStringObj("NONE", -1);
-    Tcl_IncrRefCount(*msgPtr);
-    Tcl_IncrRefCount(*infoPtr);
-    Tcl_IncrRefCount(*codePtr);
-    Tcl_DecrRefCount(options);
-}
-
-/*
  *----------------------------------------------------------------------
  *
  * The master.
@@ -699,7 +667,7 @@ Master(
 		    code = TCL_ERROR;	/* Interrupted, not the item. */
 		    goto done;
 		}
-		ErrorParts(interp, &msg, &info, &ecode);
+		PtclErrorParts(interp, &msg, &info, &ecode);
 		RecordError(run, i, run->worldRanks[0], msg, info, ecode);
 		Tcl_DecrRefCount(msg);
 		Tcl_DecrRefCount(info);
@@ -849,7 +817,7 @@ Worker(
 		}
 		Tcl_DecrRefCount(words[1]);
 		Tcl_GetIntFromObj(NULL, elems[2], &start);
-		ErrorParts(interp, &emsg, &info, &ecode);
+		PtclErrorParts(interp, &emsg, &info, &ecode);
 		words[1] = Tcl_NewIntObj(start + i);
 		words[2] = emsg;
 		words[3] = info;

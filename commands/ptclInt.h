@@ -60,6 +60,8 @@ void	PtclRunPx(Tcl_Interp *interp, PtclState *state, int64_t pxId,
 void	PtclStopPx(PtclState *state, int kind, Tcl_Obj *msgObj);
 int	PtclStoppedError(Tcl_Interp *interp, PtclState *state);
 int	PtclPxExecInit(Tcl_Interp *interp);
+void	PtclErrorParts(Tcl_Interp *interp, Tcl_Obj **msgPtr,
+	    Tcl_Obj **infoPtr, Tcl_Obj **codePtr);
 int	PtclShellExit(int status);
 
 /*

@@ -112,6 +112,39 @@ StoppedHere(
 }
 
 /*
+ * PtclErrorParts --
+ *
+ *	The message, -errorinfo and -errorcode of the error in interp, each
+ *	with one reference that the caller releases.
+ */
+
+void
+PtclErrorParts(
+    Tcl_Interp *interp,
+    Tcl_Obj **msgPtr,
+    Tcl_Obj **infoPtr,
+    Tcl_Obj **codePtr)
+{
+    Tcl_Obj *options = Tcl_GetReturnOptions(interp, TCL_ERROR);
+    Tcl_Obj *key, *value;
+
+    Tcl_IncrRefCount(options);
+    *msgPtr = Tcl_GetObjResult(interp);
+    key = Tcl_NewStringObj("-errorinfo", -1);
+    Tcl_DictObjGet(NULL, options, key, &value);
+    Tcl_DecrRefCount(key);
+    *infoPtr = value ? value : Tcl_NewObj();
+    key = Tcl_NewStringObj("-errorcode", -1);
+    Tcl_DictObjGet(NULL, options, key, &value);
+    Tcl_DecrRefCount(key);
+    *codePtr = value ? value : Tcl_NewStringObj("NONE", -1);
+    Tcl_IncrRefCount(*msgPtr);
+    Tcl_IncrRefCount(*infoPtr);
+    Tcl_IncrRefCount(*codePtr);
+    Tcl_DecrRefCount(options);
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * PtclRunPx --
@@ -200,24 +233,12 @@ PtclRunPx(
     }
 
     reply->code = code;
-    reply->result = Tcl_GetObjResult(interp);
-    Tcl_IncrRefCount(reply->result);
     if (code == TCL_ERROR) {
-	Tcl_Obj *options = Tcl_GetReturnOptions(interp, code);
-	Tcl_Obj *key, *value;
-
-	Tcl_IncrRefCount(options);
-	key = Tcl_NewStringObj("-errorinfo", -1);
-	Tcl_DictObjGet(NULL, options, key, &value);
-	Tcl_DecrRefCount(key);
-	reply->errorInfo = value ? value : Tcl_NewObj();
-	Tcl_IncrRefCount(reply->errorInfo);
-	key = Tcl_NewStringObj("-errorcode", -1);
-	Tcl_DictObjGet(NULL, options, key, &value);
-	Tcl_DecrRefCount(key);
-	reply->errorCode = value ? value : Tcl_NewStringObj("NONE", -1);
-	Tcl_IncrRefCount(reply->errorCode);
-	Tcl_DecrRefCount(options);
+	PtclErrorParts(interp, &reply->result, &reply->errorInfo,
+		&reply->errorCode);
+    } else {
+	reply->result = Tcl_GetObjResult(interp);
+	Tcl_IncrRefCount(reply->result);
     }
     reply->out = Tcl_NewByteArrayObj((unsigned char *) Tcl_DStringValue(&out),
 	    Tcl_DStringLength(&out));
