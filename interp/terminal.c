@@ -41,8 +41,10 @@
 
 PtclTerminal ptclTerminal = { -1, 0, 0 };
 
+#ifdef HAVE_READLINE
 static Tcl_Interp *completionInterp = NULL;
 static char *historyFile = NULL;
+#endif
 
 /*
  *----------------------------------------------------------------------
