@@ -12,8 +12,9 @@
  *	contiguous block (sizes differ by at most one, the larger first, as
  *	scatter cuts them); with -dynamic the master hands chunks of -chunk
  *	items (default 1) to whichever worker is free. The master computes
- *	too when it is one of the targets, one item at a time between looks
- *	at its mailbox, so that it keeps the others fed.
+ *	too when it is one of the targets -- under -dynamic only when it has
+ *	a single worker -- one item at a time between looks at its mailbox,
+ *	so that it keeps the others fed.
  *
  *	Messages go on a communicator of pmap's own (a dup of the group's,
  *	made on the first pmap over that group and kept), so user traffic
@@ -997,7 +998,14 @@ RunPmap(
     memset(run.results, 0, sizeof(Tcl_Obj *) * (size_t) (run.n + 1));
     run.dynamic = dynamic;
     run.chunk = chunk;
-    run.self = self || run.size == 1;
+    /*
+     * Under -dynamic the master computes only when it has a single worker:
+     * while it runs an item of its own it hands out nothing, and workers
+     * that finish sit idle (an uneven workload then took as long as with
+     * static blocks). With two or more workers it only deals.
+     */
+
+    run.self = (self && !(dynamic && run.size > 2)) || run.size == 1;
     run.errIndex = -1;
     run.progress = progress;
     run.ttyFd = -1;
