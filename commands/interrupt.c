@@ -30,6 +30,7 @@
 #include <time.h>
 
 #define POLL_MS		50
+#define IDLE_MS		400
 
 static volatile sig_atomic_t signalFlag = 0;
 static Tcl_AsyncHandler pollToken = NULL;
@@ -183,14 +184,25 @@ Watchdog(
     void *arg)
 {
     struct timespec ts;
+    int quiet = 0;
 
     (void) arg;
     ts.tv_sec = 0;
-    ts.tv_nsec = POLL_MS * 1000000L;
     for (;;) {
+	/*
+	 * Every POLL_MS while px code runs; between px, a nap that grows to
+	 * IDLE_MS, so that an idle job costs next to nothing (the first
+	 * mark of a px that starts after a long idle comes IDLE_MS late at
+	 * most; Ctrl-C marks the handler itself).
+	 */
+
+	ts.tv_nsec = (quiet < 20 ? POLL_MS : IDLE_MS) * 1000000L;
 	nanosleep(&ts, NULL);
 	if (watching && pollToken) {
 	    Tcl_AsyncMark(pollToken);
+	    quiet = 0;
+	} else if (quiet < 20) {
+	    quiet++;
 	}
     }
     return NULL;
