@@ -439,6 +439,33 @@ ParseCall(
  */
 
 /*
+ * StoreResult --
+ *
+ *	Sets NAME to the collective's result (the empty string for none) and
+ *	releases the result's reference, leaving *resultPtr NULL.
+ */
+
+static int
+StoreResult(
+    Tcl_Interp *interp,
+    Tcl_Obj *nameObj,
+    Tcl_Obj **resultPtr)
+{
+    Tcl_Obj *result = *resultPtr;
+    int code = TCL_OK;
+
+    if (Tcl_ObjSetVar2(interp, nameObj, NULL, result ? result : Tcl_NewObj(),
+	    TCL_LEAVE_ERR_MSG) == NULL) {
+	code = TCL_ERROR;
+    }
+    if (result) {
+	Tcl_DecrRefCount(result);
+    }
+    *resultPtr = NULL;
+    return code;
+}
+
+/*
  * VarScript --
  *
  *	"::set NAME", quoted as a list so any name survives; with
@@ -1108,15 +1135,7 @@ GroupForm(
     case CMD_SCATTER:
 	code = GroupScatter(interp, call, &result);
 	if (code == TCL_OK) {
-	    if (Tcl_ObjSetVar2(interp, call->args[0], NULL,
-		    result ? result : Tcl_NewObj(), TCL_LEAVE_ERR_MSG)
-		    == NULL) {
-		code = TCL_ERROR;
-	    }
-	    if (result) {
-		Tcl_DecrRefCount(result);
-	    }
-	    result = NULL;
+	    code = StoreResult(interp, call->args[0], &result);
 	}
 	break;
 
@@ -1155,13 +1174,8 @@ GroupForm(
 	    }
 	}
 	if (code == TCL_OK) {
-	    if (Tcl_ObjSetVar2(interp, call->args[0], NULL,
-		    result ? result : Tcl_NewObj(), TCL_LEAVE_ERR_MSG)
-		    == NULL) {
-		code = TCL_ERROR;
-	    }
-	}
-	if (result) {
+	    code = StoreResult(interp, call->args[0], &result);
+	} else if (result) {
 	    Tcl_DecrRefCount(result);
 	    result = NULL;
 	}

@@ -81,6 +81,8 @@ int	PtclMpiGetRank(Tcl_Interp *interp, Tcl_Obj *objPtr, MPI_Comm comm,
 	    int allowAny, const char *what, int *rankPtr);
 int	PtclMpiGetTag(Tcl_Interp *interp, Tcl_Obj *objPtr, int allowAny,
 	    int *tagPtr);
+int	PtclMpiSendArgs(Tcl_Interp *interp, int objc, Tcl_Obj *const objv[],
+	    const char *usage, MPI_Comm *commPtr, int *destPtr, int *tagPtr);
 int	PtclMpiUsageError(Tcl_Interp *interp, const char *fmt, ...);
 Tcl_Obj *PtclMpiStatusObj(const MPI_Status *status, int64_t count,
 	    int cancelled);

@@ -265,6 +265,44 @@ PtclMpiGetRank(
  *	Reads a tag: an integer from 0 to MPI_TAG_UB, or "any" where allowed.
  */
 
+/*
+ * PtclMpiSendArgs --
+ *
+ *	The arguments of the send commands (mpi::send, mpi::isend,
+ *	mpi::send_init): VALUE DEST ?-tag T? ?-comm C?. Sets the
+ *	communicator, the destination (a rank of it) and the tag (0 unless
+ *	given).
+ */
+
+int
+PtclMpiSendArgs(
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[],
+    const char *usage,
+    MPI_Comm *commPtr,
+    int *destPtr,
+    int *tagPtr)
+{
+    static const char *const options[] = {"-tag", "-comm", NULL};
+    Tcl_Obj *values[2] = {NULL, NULL};
+
+    *tagPtr = 0;
+    if (objc < 3) {
+	return PtclUsage(interp, usage);
+    }
+    if (PtclMpiOptions(interp, objc, objv, 3, options, values, usage)
+	    != TCL_OK
+	    || PtclMpiGetComm(interp, values[1], commPtr) != TCL_OK
+	    || PtclMpiGetRank(interp, objv[2], *commPtr, 0, "destination",
+		destPtr) != TCL_OK
+	    || (values[0] && PtclMpiGetTag(interp, values[0], 0, tagPtr)
+		!= TCL_OK)) {
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
 int
 PtclMpiGetTag(
     Tcl_Interp *interp,
@@ -472,23 +510,13 @@ SendObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const options[] = {"-tag", "-comm", NULL};
-    Tcl_Obj *values[2] = {NULL, NULL};
     MPI_Comm comm;
-    int dest, tag = 0, code;
+    int dest, tag, code;
     PtclValueSend s;
 
     (void) clientData;
-    if (objc < 3) {
-	return PtclUsage(interp, SEND_USAGE);
-    }
-    if (PtclMpiOptions(interp, objc, objv, 3, options, values, SEND_USAGE)
-	    != TCL_OK
-	    || PtclMpiGetComm(interp, values[1], &comm) != TCL_OK
-	    || PtclMpiGetRank(interp, objv[2], comm, 0, "destination",
-		&dest) != TCL_OK
-	    || (values[0] && PtclMpiGetTag(interp, values[0], 0, &tag)
-		!= TCL_OK)) {
+    if (PtclMpiSendArgs(interp, objc, objv, SEND_USAGE, &comm, &dest, &tag)
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
     code = PtclValueSendStart(interp, &s, objv[1], comm, dest, tag, 0);

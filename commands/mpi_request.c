@@ -601,27 +601,17 @@ SendRequestObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const options[] = {"-tag", "-comm", NULL};
     int persistent = (clientData != NULL);
     const char *usage = persistent
 	    ? "mpi::send_init VALUE DEST ?-tag T? ?-comm C?"
 	    : "mpi::isend VALUE DEST ?-tag T? ?-comm C?";
-    Tcl_Obj *values[2] = {NULL, NULL};
     PtclMpiState *statePtr = PtclMpiGetState(interp);
     PtclMpiRequest *req;
     MPI_Comm comm;
-    int dest, tag = 0;
+    int dest, tag;
 
-    if (objc < 3) {
-	return PtclUsage(interp, usage);
-    }
-    if (PtclMpiOptions(interp, objc, objv, 3, options, values, usage)
-	    != TCL_OK
-	    || PtclMpiGetComm(interp, values[1], &comm) != TCL_OK
-	    || PtclMpiGetRank(interp, objv[2], comm, 0, "destination",
-		&dest) != TCL_OK
-	    || (values[0] && PtclMpiGetTag(interp, values[0], 0, &tag)
-		!= TCL_OK)) {
+    if (PtclMpiSendArgs(interp, objc, objv, usage, &comm, &dest, &tag)
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
     req = NewRequest(statePtr, PTCL_REQ_SEND, persistent, comm, dest, tag,
