@@ -830,7 +830,8 @@ PtclMpiInit(
     Tcl_CreateObjCommand(interp, "::mpi::iprobe", ProbeObjCmd, NULL, NULL);
     if (PtclMpiRequestInit(interp) != TCL_OK
 	    || PtclMpiCollInit(interp) != TCL_OK
-	    || PtclMpiCommInit(interp) != TCL_OK) {
+	    || PtclMpiCommInit(interp) != TCL_OK
+	    || PtclWinInit(interp) != TCL_OK) {
 	return TCL_ERROR;
     }
     return TCL_OK;

@@ -86,6 +86,10 @@ int	PtclPxInit(Tcl_Interp *interp);
 int	PtclMpiInit(Tcl_Interp *interp);
 /* The data commands of SPEC 3 (commands/collectives.c, pmap.c): */
 int	PtclCollectivesInit(Tcl_Interp *interp);
+/* One-sided windows and shared arrays (commands/mpi_win.c, shared.c): */
+int	PtclWinInit(Tcl_Interp *interp);
+void	PtclWinReleaseAll(Tcl_Interp *interp);
+int	PtclWinRenew(Tcl_Interp *interp);
 
 /*
  * Errors: a usage error with errorcode {PTCL USAGE}.

@@ -205,6 +205,14 @@ PtclRunPx(
 	    state->limitTripped = 0;
 	    PtclInterruptLift(interp);
 	}
+	if (code == TCL_ERROR) {
+	    /*
+	     * Failed or stopped here: let go of every window lock this rank
+	     * holds, so that no other rank waits for a holder that is gone.
+	     */
+
+	    PtclWinReleaseAll(interp);
+	}
 	if (code == TCL_ERROR && state->cancelMsg
 		&& StoppedHere(interp, state)) {
 	    /*
@@ -571,7 +579,7 @@ RenewObjCmd(
     if (state->inPx) {
 	state->pxComm = ptclWorld.user;
     }
-    return TCL_OK;
+    return PtclWinRenew(interp);	/* Windows' group communicators. */
 }
 
 int

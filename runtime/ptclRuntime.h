@@ -90,6 +90,7 @@ int	PtclWaitRequests(Tcl_Interp *interp, int count, MPI_Request *reqs,
 	    MPI_Status *statuses, int flags);
 void	PtclNoteActivity(void);
 int	PtclForgetRequests(int count, MPI_Request *reqs);
+int	PtclSettle(int count, MPI_Request *reqs, double seconds);
 void	PtclPushCheck(PtclCheckProc *proc, void *clientData,
 	    PtclCheckProc **oldProcPtr, void **oldDataPtr);
 void	PtclPopCheck(PtclCheckProc *oldProc, void *oldData);

@@ -235,6 +235,45 @@ PtclWaitRequests(
 }
 
 /*
+ * PtclSettle --
+ *
+ *	After the wait for a collective was abandoned (an interrupt, a
+ *	deadline): tests the requests for up to `seconds` more. A collective
+ *	whose requests complete here was joined by every rank, and some rank
+ *	may already act on it (enter the short blocking MPI call that
+ *	follows an agreement, such as MPI_Win_free or MPI_Comm_split); this
+ *	rank must then do the same rather than leave it waiting. The stop is
+ *	still pending and ends the px at its next wait or command.
+ *
+ * Results:
+ *	1 when every request completed, 0 when not (they are left as they
+ *	are: the caller forgets them).
+ */
+
+int
+PtclSettle(
+    int count,
+    MPI_Request *reqs,
+    double seconds)
+{
+    double end = PtclNow() + seconds;
+    struct timespec ts = {0, 200000};
+    int flag = 0;
+
+    do {
+	if (MPI_Testall(count, reqs, &flag, MPI_STATUSES_IGNORE)
+		!= MPI_SUCCESS) {
+	    return 0;
+	}
+	if (flag) {
+	    return 1;
+	}
+	nanosleep(&ts, NULL);
+    } while (PtclNow() < end);
+    return 0;
+}
+
+/*
  * PtclForgetRequests --
  *
  *	Lets go of requests that may not have completed (a px that was

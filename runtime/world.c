@@ -74,6 +74,16 @@ PtclWorldInit(
     }
     MPI_Initialized(&flag);
     if (!flag) {
+#ifdef OPEN_MPI
+	/*
+	 * OpenMPI 4.1 picks its osc/rdma component for MPI_Win_allocate on
+	 * one node, and there an MPI_Compare_and_swap on the caller's own
+	 * memory (emulated through the vader BTL) crashes. osc/sm (one node)
+	 * and osc/pt2pt (several) do not. A choice the user made stands.
+	 */
+
+	setenv("OMPI_MCA_osc", "^rdma", 0);
+#endif
 	code = MPI_Init_thread(argcPtr, argvPtr, MPI_THREAD_FUNNELED,
 		&provided);
 	if (code != MPI_SUCCESS) {
