@@ -12,7 +12,9 @@
  *	first meets every rank of the parent in an MPI_Iallgather waited for
  *	in the wait loop (interruptible), and only then calls the blocking
  *	MPI_Comm_split, which at that point is short: every member has
- *	already arrived. mpi::comm dup uses MPI_Comm_idup.
+ *	already arrived. (A rank whose wait for the meeting is stopped just
+ *	as it completes still joins the split: PtclSettle.) mpi::comm dup
+ *	uses MPI_Comm_idup.
  */
 
 #include "mpi_layer.h"
@@ -159,7 +161,16 @@ CommSplit(
 	return PtclMpiError(interp, code, "mpi::comm split");
     }
     if (PtclWaitRequests(interp, 1, &req, NULL, 0) != TCL_OK) {
-	return TCL_ERROR;		/* Leaks all: MPI may still write. */
+	/*
+	 * Stopped. If the meeting completed after all, another rank may
+	 * already be in MPI_Comm_split: join it (PtclSettle).
+	 */
+
+	if (!PtclSettle(1, &req, 0.1)) {
+	    PtclForgetRequests(1, &req);
+	    return TCL_ERROR;		/* Leaks all: MPI may still write. */
+	}
+	Tcl_ResetResult(interp);
     }
     for (bad = 0; bad < size && all[2 * bad] != -2; bad++) {
 	/* The lowest rank with a bad color or key. */
