@@ -180,7 +180,6 @@ PtclWinGetElem(
     Tcl_Obj *objPtr,
     PtclElem *elemPtr)
 {
-    static const Tcl_ObjType *bignumType = NULL;
     Tcl_WideInt w;
 
     if (type == PTCL_ELEM_DOUBLE) {
@@ -190,11 +189,14 @@ PtclWinGetElem(
 	}
 	return TCL_OK;
     }
-    if (bignumType == NULL) {
-	bignumType = Tcl_GetObjType("bignum");
-    }
+    /*
+     * Tcl 8.6 gives a wrapped value for integers up to 2**64-1, which stay
+     * bignums: refuse those.
+     */
+
     if (Tcl_GetWideIntFromObj(NULL, objPtr, &w) != TCL_OK
-	    || (bignumType && objPtr->typePtr == bignumType)) {
+	    || (objPtr->typePtr != NULL
+	    && strcmp(objPtr->typePtr->name, "bignum") == 0)) {
 	return PtclMpiUsageError(interp, type == PTCL_ELEM_BYTE
 		? "expected a byte (an integer from 0 to 255) but got "
 		"\"%.50s\"" : "expected a 64-bit integer but got \"%.50s\"",
@@ -1544,20 +1546,29 @@ WinObjCmd(
     }
     usage = index == 0 ? "mpi::win allocate COUNT TYPE ?-comm C?"
 	    : "mpi::win allocate_shared COUNT TYPE ?-comm C?";
-    if (objc < 4 || objc % 2 != 0) {
-	return PtclUsage(interp, usage);
-    }
-    if (PtclMpiOptions(interp, objc, objv, 4, options, values, usage)
-	    != TCL_OK
-	    || PtclMpiGetComm(interp, values[0], &comm) != TCL_OK
+    if (PtclMpiGetComm(interp, NULL, &comm) != TCL_OK
 	    || PtclMpiAtPrompt(interp, comm, index == 0 ? "mpi::win allocate"
-	    : "mpi::win allocate_shared")
-	    != TCL_OK) {
+	    : "mpi::win allocate_shared") != TCL_OK) {
 	return TCL_ERROR;
     }
 
-    /* Bad COUNT or TYPE: still meet the others, who would wait. */
-    if (Tcl_GetWideIntFromObj(NULL, objv[2], &count) != TCL_OK) {
+    /*
+     * A bad option, COUNT or TYPE: this rank still meets the others (on
+     * the communicator it could read, else the default one), who would
+     * otherwise wait for it; then every rank fails.
+     */
+
+    if (objc < 4) {
+	PtclUsage(interp, usage);
+	countOk = 0;
+    } else if (PtclMpiOptions(interp, objc, objv, 4, options, values, usage)
+	    != TCL_OK) {
+	countOk = 0;
+	values[0] = NULL;
+    } else if (values[0] && PtclMpiGetComm(interp, values[0], &comm)
+	    != TCL_OK) {
+	return TCL_ERROR;		/* No communicator to meet on. */
+    } else if (Tcl_GetWideIntFromObj(NULL, objv[2], &count) != TCL_OK) {
 	PtclMpiUsageError(interp, "bad count \"%.50s\": must be a "
 		"non-negative integer: should be \"%s\"",
 		Tcl_GetString(objv[2]), usage);

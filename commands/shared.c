@@ -430,12 +430,11 @@ SharedObjCmd(
     Shared *s;
 
     (void) clientData;
-    if (objc != 4) {
-	return PtclUsage(interp, SHARED_USAGE);
-    }
-
     /* Bad arguments: this rank fails, after meeting the others. */
-    if (PtclWinGetType(interp, objv[2], &type) != TCL_OK) {
+    if (objc != 4) {
+	PtclUsage(interp, SHARED_USAGE);
+	ok = 0;
+    } else if (PtclWinGetType(interp, objv[2], &type) != TCL_OK) {
 	Tcl_AppendResult(interp, ": should be \"" SHARED_USAGE "\"", NULL);
 	ok = 0;
     } else if (Tcl_GetWideIntFromObj(NULL, objv[3], &length) != TCL_OK
