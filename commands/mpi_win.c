@@ -340,8 +340,9 @@ SyncComm(
  *
  *	how: "allocate" (MPI_Win_allocate), "allocate_shared" (comm must be
  *	on one node), "node" (allocate_shared on the part of comm on this
- *	node), "shared" (allocate_shared when all of comm is on one node,
- *	else allocate).
+ *	node), "shared" (a shared array: every rank gives the same COUNT,
+ *	which rank 0 of comm holds and the others expose none of;
+ *	allocate_shared when all of comm is on one node, else allocate).
  *
  * Results:
  *	TCL_OK with *winPtr, or TCL_ERROR with a message.
@@ -403,12 +404,14 @@ PtclWinCreate(
     PtclWin *w, **tail;
     void *base = NULL;
     int size, rank, i, code, bad, mixed = 0, sameNode = 1, useShared;
+    int hosted = (strcmp(how, "shared") == 0), uneven = 0;
     int *commRanks, *winRanks;
     MPI_Aint bytes;
 
     if (countOk && (count < 0 || count > MaxCount(type))) {
-	PtclMpiUsageError(interp, "%s: bad count %" PRId64 ": must be from "
-		"0 to %" PRId64, cmd, count, MaxCount(type));
+	PtclMpiUsageError(interp, "%s: bad %s %" PRId64 ": must be from "
+		"%d to %" PRId64, cmd, hosted ? "length" : "count", count,
+		hosted, MaxCount(type));
 	countOk = 0;
     }
     MPI_Comm_size(comm, &size);
@@ -432,6 +435,7 @@ PtclWinCreate(
     }
     for (i = 0; i < size; i++) {
 	mixed |= (all[4 * i + 1] != all[1]);
+	uneven |= (all[4 * i + 2] != all[2]);
 	sameNode &= (all[4 * i + 3] == all[3]);
     }
     if (!countOk) {
@@ -447,6 +451,19 @@ PtclWinCreate(
 	ckfree(all);
 	return PtclMpiUsageError(interp, "%s: the element type differs "
 		"between ranks", cmd);
+    }
+    if (hosted && uneven) {
+	ckfree(all);
+	return PtclMpiUsageError(interp, "%s: the length differs between "
+		"ranks", cmd);
+    }
+    if (hosted) {
+	for (i = 1; i < size; i++) {
+	    all[4 * i + 2] = 0;		/* Only rank 0 holds elements. */
+	}
+	if (rank != 0) {
+	    count = 0;
+	}
     }
     if (strcmp(how, "allocate_shared") == 0 && !sameNode) {
 	ckfree(all);

@@ -572,7 +572,7 @@ SharedObjCmd(
     MPI_Comm comm;
     Tcl_WideInt length = 0;
     Tcl_CmdInfo info;
-    int type = 0, ok = 1, rank;
+    int type = 0, ok = 1;
     PtclWin *w;
     Shared *s;
 
@@ -613,9 +613,8 @@ SharedObjCmd(
     }
 
     comm = PtclDefaultComm(interp);
-    MPI_Comm_rank(comm, &rank);
-    if (PtclWinCreate(interp, comm, "ptcl::shared", rank == HOST ? length
-	    : 0, ok, type, "shared", &w) != TCL_OK) {
+    if (PtclWinCreate(interp, comm, "ptcl::shared", length, ok, type,
+	    "shared", &w) != TCL_OK) {
 	return TCL_ERROR;
     }
     s = (Shared *) ckalloc(sizeof(Shared));
