@@ -77,6 +77,12 @@ foreach kind {doubles bytes} {
             [ratio \$p \$c] [ratio \$x \$c] [ratio \$m \$x] [ratio \$i \$x]]
     }
 }
+set x [get ptcl-px,scatter-changed,doubles]
+set m [get mpi4py,scatter,doubles]
+set i [get ipyparallel,scatter,doubles]
+puts [format "%-17s %9s %9s %9s %9s %9s | %9s %9s %9s %9s" "scatter' doubles" \
+    - - [ms \$x] [ms \$m] [ms \$i] - - [ratio \$m \$x] [ratio \$i \$x]]
+puts "scatter': px code, the root's list changing between calls"
 puts "goals: doubles mpi4py/px >= 5 and ipp/px >= 20; bytes px/C <= 1.1"
 puts "bytes: scatter = a list of one bytearray per rank; gather = pull at the prompt, mpi::gather in px code"
 TCL

@@ -6,6 +6,10 @@
 #	SECONDS" and "ptcl-px OP KIND SECONDS" lines, each the median of the
 #	runs.
 #
+#	scatter-changed (px code only) scatters d and an equal-sized list
+#	of other objects in turn, so that the root's list is never the one it
+#	scattered last time (the root's own block then costs a new list).
+#
 #	Bytes: bcast sends one 8 MiB bytearray; scatter cuts a list of one
 #	bytearray per rank (8 MiB in all); gather is pull (at the prompt) or
 #	mpi::gather (in px code) of one bytearray per rank, since gather
@@ -45,6 +49,13 @@ px {
         lappend parts [binary format x[expr {8 * 1024 * 1024 / [mpi::size]}]]
     }
     set mine [lindex $parts 0]
+    # A second list of as many numbers, all different objects: scattering
+    # d and d2 in turn is a root whose list changed since the last time.
+    set d2 {}
+    foreach v $d {
+        lappend d2 [expr {$v + 1.0}]
+    }
+    set turn 0
     proc timed {reps script} {
         set times {}
         for {set i 0} {$i < $reps} {incr i} {
@@ -72,6 +83,9 @@ proc pxtimed {reps script} {
     lindex [px [list timed $reps $script]] 0
 }
 report ptcl-px scatter doubles [pxtimed $reps {scatter x $d}]
+report ptcl-px scatter-changed doubles [pxtimed $reps {
+    scatter x [if {[incr turn] % 2} {set d} else {set d2}]
+}]
 report ptcl-px gather doubles [pxtimed $reps {gather x}]
 report ptcl-px bcast doubles [pxtimed $reps {bcast x $d}]
 report ptcl-px scatter bytes [pxtimed $reps {scatter b $parts}]

@@ -997,17 +997,41 @@ MakeLocPairs(
 }
 
 /*
+ * ReusableValue --
+ *
+ *	NAME's value when the variable is all that holds it, which the Into
+ *	collectives may then rebuild in place instead of making a new value
+ *	and freeing the old one (for a list of a million numbers, most of
+ *	the cost); NULL otherwise. The interp's result is reset first if it
+ *	holds that value, since the command replaces it anyway.
+ */
+
+static Tcl_Obj *
+ReusableValue(
+    Tcl_Interp *interp,
+    Tcl_Obj *nameObj)
+{
+    Tcl_Obj *value = Tcl_ObjGetVar2(interp, nameObj, NULL, 0);
+
+    if (value != NULL && value == Tcl_GetObjResult(interp)) {
+	Tcl_ResetResult(interp);
+    }
+    return (value != NULL && !Tcl_IsShared(value)) ? value : NULL;
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * GroupScatter --
  *
- *	scatter in px code and SPMD. The root cuts its list into one item
- *	per rank of the group: a block of one item is the item itself (so a
- *	bytearray or a list of numbers keeps its fast path), any other block
- *	the sublist. A small broadcast first tells every rank which items to
- *	wrap back into a list; then one PtclCollScatter moves them. A
- *	malformed list on the root goes to PtclCollScatter as it is, which
- *	makes every rank fail with the root's error.
+ *	scatter in px code and SPMD. The root cuts its list into one block
+ *	per rank of the group (sizes differing by at most one, larger
+ *	first) and one PtclCollScatterInto moves them: a block of one item
+ *	travels as the item itself (so a bytearray or a list of numbers
+ *	keeps its fast path) and arrives as a one-item list. A malformed
+ *	list on the root goes to the collective as it is, which makes every
+ *	rank fail with the root's error. Every rank offers NAME's value for
+ *	reuse.
  *
  * Results:
  *	TCL_OK with *resultPtr the block (one reference), or TCL_ERROR.
@@ -1021,77 +1045,27 @@ GroupScatter(
     Call *call,
     Tcl_Obj **resultPtr)
 {
-    int n = call->numTargets, i, len, off = 0, code, wrap;
-    int isRoot = (call->self == call->rootIndex);
-    Tcl_Obj **elems, *items = NULL, *flags = NULL, *agreed = NULL, *item;
-    Tcl_Obj *flag;
+    int n = call->numTargets, i, len, code;
+    int64_t *counts = NULL;
+    Tcl_Obj **elems, *reuse = NULL;
 
-    if (isRoot) {
+    if (call->self == call->rootIndex) {
 	if (Tcl_ListObjGetElements(NULL, call->args[1], &len, &elems)
 		!= TCL_OK) {
-	    flags = Tcl_NewStringObj("bad", -1);
-	} else {
-	    items = Tcl_NewListObj(0, NULL);
-	    flags = Tcl_NewListObj(0, NULL);
-	    for (i = 0; i < n; i++) {
-		int count = ScatterCounts(len, n, i);
-
-		Tcl_ListObjAppendElement(NULL, items, count == 1 ? elems[off]
-			: Tcl_NewListObj(count, elems + off));
-		Tcl_ListObjAppendElement(NULL, flags,
-			Tcl_NewIntObj(count == 1));
-		off += count;
-	    }
-	    Tcl_IncrRefCount(items);
+	    len = 0;		/* The collective reports the bad list. */
 	}
-	Tcl_IncrRefCount(flags);
-    }
-    code = PtclCollBcast(interp, call->comm, call->rootIndex, flags, &agreed);
-    if (flags) {
-	Tcl_DecrRefCount(flags);
-    }
-    if (code != TCL_OK) {
-	if (items) {
-	    Tcl_DecrRefCount(items);
+	counts = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) n);
+	for (i = 0; i < n; i++) {
+	    counts[i] = ScatterCounts(len, n, i);
 	}
-	return TCL_ERROR;
     }
-    if (strcmp(Tcl_GetString(agreed), "bad") == 0) {
-	/*
-	 * The root's list is malformed: let the collective say so.
-	 */
-
-	int64_t *counts = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) n);
-
-	memset(counts, 0, sizeof(int64_t) * (size_t) n);
-	Tcl_DecrRefCount(agreed);
-	code = PtclCollScatter(interp, call->comm, call->rootIndex,
-		call->args[1], counts, resultPtr);
+    reuse = ReusableValue(interp, call->args[0]);
+    code = PtclCollScatterInto(interp, call->comm, call->rootIndex,
+	    call->args[1], counts, NULL, reuse, resultPtr);
+    if (counts) {
 	ckfree(counts);
-	return code;
     }
-    code = PtclCollScatter(interp, call->comm, call->rootIndex,
-	    items ? items : call->args[1], NULL, &item);
-    if (items) {
-	Tcl_DecrRefCount(items);
-    }
-    if (code != TCL_OK) {
-	Tcl_DecrRefCount(agreed);
-	return TCL_ERROR;
-    }
-    wrap = 0;
-    if (Tcl_ListObjIndex(NULL, agreed, call->self, &flag) == TCL_OK && flag) {
-	Tcl_GetBooleanFromObj(NULL, flag, &wrap);
-    }
-    Tcl_DecrRefCount(agreed);
-    if (wrap) {
-	*resultPtr = Tcl_NewListObj(1, &item);
-	Tcl_IncrRefCount(*resultPtr);
-	Tcl_DecrRefCount(item);
-    } else {
-	*resultPtr = item;
-    }
-    return TCL_OK;
+    return code;
 }
 
 /*
@@ -1164,11 +1138,16 @@ GroupForm(
 		    call->self == rootIndex, &value);
 	}
 	if (code == TCL_OK) {
+	    Tcl_Obj *reuse = NULL;
+
 	    if (value) {
 		Tcl_IncrRefCount(value);
 	    }
-	    code = PtclCollBcast(interp, call->comm, rootIndex, value,
-		    &result);
+	    if (call->self != rootIndex) {
+		reuse = ReusableValue(interp, call->args[0]);
+	    }
+	    code = PtclCollBcastInto(interp, call->comm, rootIndex, value,
+		    reuse, &result);
 	    if (value) {
 		Tcl_DecrRefCount(value);
 	    }

@@ -28,8 +28,10 @@
  *	assumed to be the same on every rank.
  *
  *	Leans on: buffer.c (PtclBuf, PtclReader) and Tcl 8.6's public object
- *	API. The only internal rep read directly is a double's doubleValue,
- *	because Tcl_GetDoubleFromObj refuses NaN.
+ *	API. The only internal rep touched directly is a double's doubleValue:
+ *	read, because Tcl_GetDoubleFromObj refuses NaN; and written in an
+ *	unshared pure double that PtclUnpackInto reuses, which is all that
+ *	Tcl_SetDoubleObj would do to it.
  */
 
 #include "codec.h"
@@ -51,6 +53,19 @@
  */
 
 #define MESSAGE_VALUE_CHARS	50
+
+/*
+ * The loops over a long list's element objects are bound by memory
+ * latency (each element is its own allocation); asking for the object
+ * PREFETCH_AHEAD places ahead keeps several misses in flight.
+ */
+
+#define PREFETCH_AHEAD	16
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p)	__builtin_prefetch(p)
+#else
+#define PREFETCH(p)	((void) 0)
+#endif
 
 /*
  * The object types the fast paths recognise, found once (see InitTypes).
@@ -179,43 +194,43 @@ CanonicalString(
 /*
  *----------------------------------------------------------------------
  *
- * ClassifyList --
+ * PackNumbers --
  *
- *	Decides whether a list value may travel packed: every element must
- *	be a double (or every one an integer), each element that has a
- *	string rep must hold the canonical one, and if the list itself has a
- *	string rep it must be those canonical strings joined by single
- *	spaces, which is what the receiver's list will print. Anything else
- *	is sent as a string: when in doubt, string.
+ *	Decides whether a list's elements may travel packed, and packs them
+ *	in the same pass (one walk over the element objects, which for a
+ *	long list do not fit in the cache): every element must be a double
+ *	(or every one an integer), each element that has a string rep must
+ *	hold the canonical one, and if the list has a string rep (listStr,
+ *	or NULL) it must be those canonical strings joined by single spaces,
+ *	which is what the receiver's list will print. Anything else is sent
+ *	as a string: when in doubt, string.
  *
  * Results:
- *	PTCL_VAL_DOUBLES, PTCL_VAL_WIDES or PTCL_VAL_STRING. For the first
- *	two, *objcPtr and *objvPtr are the list's elements.
+ *	PTCL_VAL_DOUBLES or PTCL_VAL_WIDES with the objc numbers written at
+ *	dst (8 bytes each, dst need not be aligned), or PTCL_VAL_STRING
+ *	(then dst holds garbage).
  *
  * Side effects:
- *	None: no string rep is made, no internal rep changed.
+ *	None on the values: no string rep is made, no internal rep changed.
  *
  *----------------------------------------------------------------------
  */
 
 static int
-ClassifyList(
-    Tcl_Obj *listPtr,
-    int *objcPtr,
-    Tcl_Obj ***objvPtr)
+PackNumbers(
+    int objc,
+    Tcl_Obj *const objv[],
+    const char *listStr,
+    size_t listLen,
+    unsigned char *dst)
 {
-    int objc, i, kind, n;
-    Tcl_Obj **objv;
-    const char *listStr = listPtr->bytes;
-    size_t listLen = listStr ? (size_t) listPtr->length : 0, pos = 0;
+    int i, kind, n;
+    size_t pos = 0;
     char buf[TCL_DOUBLE_SPACE];
 
-    if (listPtr->typePtr != listTypePtr || listTypePtr == NULL
-	    || Tcl_ListObjGetElements(NULL, listPtr, &objc, &objv) != TCL_OK
-	    || objc <= 0 || (uint64_t) objc > PACK_LIST_MAX) {
+    if (objc <= 0 || (uint64_t) objc > PACK_LIST_MAX) {
 	return PTCL_VAL_STRING;
     }
-
     if (objv[0]->typePtr == doubleTypePtr) {
 	kind = PTCL_VAL_DOUBLES;
     } else if (IsInteger(objv[0])) {
@@ -228,9 +243,27 @@ ClassifyList(
 	Tcl_Obj *elemPtr = objv[i];
 	const char *s;
 
-	if (kind == PTCL_VAL_DOUBLES ? elemPtr->typePtr != doubleTypePtr
-		: !IsInteger(elemPtr)) {
-	    return PTCL_VAL_STRING;
+	if (i + PREFETCH_AHEAD < objc) {
+	    PREFETCH(objv[i + PREFETCH_AHEAD]);
+	}
+	if (kind == PTCL_VAL_DOUBLES) {
+	    double d;
+
+	    if (elemPtr->typePtr != doubleTypePtr) {
+		return PTCL_VAL_STRING;
+	    }
+	    d = elemPtr->internalRep.doubleValue;
+	    memcpy(dst + 8 * (size_t) i, &d, 8);
+	} else {
+	    Tcl_WideInt w = 0;
+	    int64_t v;
+
+	    if (!IsInteger(elemPtr)) {
+		return PTCL_VAL_STRING;
+	    }
+	    (void) Tcl_GetWideIntFromObj(NULL, elemPtr, &w);
+	    v = (int64_t) w;
+	    memcpy(dst + 8 * (size_t) i, &v, 8);
 	}
 	if (elemPtr->bytes == NULL && listStr == NULL) {
 	    continue;			/* Pure, and nothing to compare. */
@@ -258,54 +291,41 @@ ClassifyList(
     if (listStr != NULL && pos != listLen) {
 	return PTCL_VAL_STRING;
     }
-
-    *objcPtr = objc;
-    *objvPtr = objv;
     return kind;
 }
 
 /*
  *----------------------------------------------------------------------
  *
- * FillNumbers --
+ * NumberList --
  *
- *	Writes the numbers of a list that ClassifyList accepted, 8 bytes
- *	each, at dst (which need not be aligned).
+ *	The cheap first look of the packed path: whether a value is a list
+ *	(internal rep, never parsed) whose first element is a number, which
+ *	is when PackNumbers is worth a buffer.
  *
  * Results:
- *	None.
+ *	1 with *objcPtr and *objvPtr the list's elements, or 0.
  *
  * Side effects:
- *	Writes objc * 8 bytes at dst.
+ *	None.
  *
  *----------------------------------------------------------------------
  */
 
-static void
-FillNumbers(
-    int kind,
-    int objc,
-    Tcl_Obj *const objv[],
-    unsigned char *dst)
+static int
+NumberList(
+    Tcl_Obj *listPtr,
+    int *objcPtr,
+    Tcl_Obj ***objvPtr)
 {
-    int i;
-
-    if (kind == PTCL_VAL_DOUBLES) {
-	for (i = 0; i < objc; i++) {
-	    double d = objv[i]->internalRep.doubleValue;
-
-	    memcpy(dst + 8 * (size_t) i, &d, 8);
-	}
-    } else {
-	for (i = 0; i < objc; i++) {
-	    Tcl_WideInt w = 0;
-	    int64_t v;
-
-	    (void) Tcl_GetWideIntFromObj(NULL, objv[i], &w);
-	    v = (int64_t) w;
-	    memcpy(dst + 8 * (size_t) i, &v, 8);
-	}
+    if (listTypePtr == NULL || listPtr->typePtr != listTypePtr
+	    || Tcl_ListObjGetElements(NULL, listPtr, objcPtr, objvPtr)
+		!= TCL_OK
+	    || *objcPtr <= 0 || (uint64_t) *objcPtr > PACK_LIST_MAX) {
+	return 0;
     }
+    return (*objvPtr)[0]->typePtr == doubleTypePtr
+	    || IsInteger((*objvPtr)[0]);
 }
 
 /*
@@ -350,15 +370,20 @@ PtclPackValue(
 	return p->kind;
     }
 
-    kind = ClassifyList(valuePtr, &objc, &objv);
-    if (kind != PTCL_VAL_STRING) {
-	p->kind = kind;
-	p->count = (uint64_t) objc;
-	p->len = 8 * (uint64_t) objc;
-	p->owned = ckalloc((unsigned) p->len);
-	FillNumbers(kind, objc, objv, (unsigned char *) p->owned);
-	p->data = p->owned;
-	return p->kind;
+    if (NumberList(valuePtr, &objc, &objv)) {
+	p->owned = ckalloc((unsigned) (8 * (size_t) objc));
+	kind = PackNumbers(objc, objv, valuePtr->bytes,
+		valuePtr->bytes ? (size_t) valuePtr->length : 0,
+		(unsigned char *) p->owned);
+	if (kind != PTCL_VAL_STRING) {
+	    p->kind = kind;
+	    p->count = (uint64_t) objc;
+	    p->len = 8 * (uint64_t) objc;
+	    p->data = p->owned;
+	    return p->kind;
+	}
+	ckfree(p->owned);
+	p->owned = NULL;
     }
 
     p->kind = PTCL_VAL_STRING;
@@ -485,6 +510,361 @@ PtclUnpackValue(
 /*
  *----------------------------------------------------------------------
  *
+ * PtclPackElements --
+ *
+ *	PtclPackValue of the list Tcl_NewListObj(objc, objv) would make,
+ *	without making it when the elements are numbers: a scatter cuts a
+ *	long list into pieces, and a sublist of a million elements costs a
+ *	million reference count changes to make and as many to free.
+ *
+ * Results:
+ *	The kind, as PtclPackValue.
+ *
+ * Side effects:
+ *	As PtclPackValue; p->obj is NULL when no list was made.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclPackElements(
+    int objc,
+    Tcl_Obj *const objv[],
+    PtclPacked *p)
+{
+    int kind;
+
+    InitTypes();
+    memset(p, 0, sizeof(*p));
+    if (objc > 0 && (uint64_t) objc <= PACK_LIST_MAX
+	    && (objv[0]->typePtr == doubleTypePtr || IsInteger(objv[0]))) {
+	p->owned = ckalloc((unsigned) (8 * (size_t) objc));
+	kind = PackNumbers(objc, objv, NULL, 0, (unsigned char *) p->owned);
+	if (kind != PTCL_VAL_STRING) {
+	    p->kind = kind;
+	    p->count = (uint64_t) objc;
+	    p->len = 8 * (uint64_t) objc;
+	    p->data = p->owned;
+	    return kind;
+	}
+	ckfree(p->owned);
+	p->owned = NULL;
+    }
+    return PtclPackValue(Tcl_NewListObj(objc, objv), p);
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclUnpackInto --
+ *
+ *	PtclUnpackValue that may rebuild an old value in place instead of
+ *	making a new one: when the payload is a packed list and reuse is an
+ *	unshared list (typically the value of the variable about to be set
+ *	to the result, held by nothing else), its elements that are unshared
+ *	too are given the new numbers (Tcl_SetDoubleObj, Tcl_SetWideIntObj)
+ *	and the others replaced, and the list is cut or extended to the new
+ *	length. A million numbers then cost no allocation and no freeing:
+ *	what an iterative code that receives into the same variable again
+ *	and again would otherwise pay most of its time for.
+ *
+ * Results:
+ *	reuse itself (refcount unchanged), or a new value with refcount 0
+ *	(as PtclUnpackValue; reuse untouched), or NULL if the payload is
+ *	malformed (reuse untouched).
+ *
+ * Side effects:
+ *	May change reuse's value: the caller must hold the only reference
+ *	to it and mean to replace it with the result.
+ *
+ *----------------------------------------------------------------------
+ */
+
+Tcl_Obj *
+PtclUnpackInto(
+    int kind,
+    const void *data,
+    uint64_t len,
+    Tcl_Obj *reuse)
+{
+    const unsigned char *bytes = (const unsigned char *) data;
+    Tcl_Obj **objv, *block[256];
+    int objc, i, m, count, k;
+
+    InitTypes();
+    if (reuse == NULL || Tcl_IsShared(reuse) || data == NULL
+	    || (kind != PTCL_VAL_DOUBLES && kind != PTCL_VAL_WIDES)
+	    || len == 0 || len % 8 != 0 || len / 8 > PACK_LIST_MAX
+	    || listTypePtr == NULL || reuse->typePtr != listTypePtr) {
+	return PtclUnpackValue(kind, data, len);
+    }
+    count = (int) (len / 8);
+
+    /*
+     * Tcl_DuplicateObj shares a list's internal rep between values; a
+     * replace of nothing gives reuse a rep of its own (copying the element
+     * pointers and taking references if the rep was shared), so that an
+     * element with refcount 1 is seen by nothing but reuse.
+     */
+
+    Tcl_ListObjReplace(NULL, reuse, 0, 0, 0, NULL);
+    Tcl_ListObjGetElements(NULL, reuse, &objc, &objv);
+    m = objc < count ? objc : count;
+    PtclUnpackRange(reuse, 0, kind, bytes, m);
+    if (objc > count) {
+	Tcl_ListObjReplace(NULL, reuse, count, objc - count, 0, NULL);
+    }
+    for (i = m; i < count; i += k) {
+	for (k = 0; k < 256 && i + k < count; k++) {
+	    const unsigned char *src = bytes + 8 * (size_t) (i + k);
+
+	    if (kind == PTCL_VAL_DOUBLES) {
+		double d;
+
+		memcpy(&d, src, 8);
+		block[k] = Tcl_NewDoubleObj(d);
+	    } else {
+		int64_t v;
+
+		memcpy(&v, src, 8);
+		block[k] = Tcl_NewWideIntObj((Tcl_WideInt) v);
+	    }
+	}
+	Tcl_ListObjReplace(NULL, reuse, i, 0, k, block);
+    }
+    Tcl_InvalidateStringRep(reuse);
+    return reuse;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclReuseList --
+ *
+ *	Whether reuse can take count numbers in place, chunk by chunk
+ *	(PtclUnpackRange): an unshared list of exactly count elements. If
+ *	so, gives it an internal rep of its own (see PtclUnpackInto).
+ *
+ * Results:
+ *	1 or 0.
+ *
+ * Side effects:
+ *	Invalidates reuse's string rep when 1.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclReuseList(
+    Tcl_Obj *reuse,
+    int count)
+{
+    int objc;
+
+    InitTypes();
+    if (reuse == NULL || Tcl_IsShared(reuse) || count <= 0
+	    || listTypePtr == NULL || reuse->typePtr != listTypePtr
+	    || Tcl_ListObjLength(NULL, reuse, &objc) != TCL_OK
+	    || objc != count) {
+	return 0;
+    }
+    Tcl_ListObjReplace(NULL, reuse, 0, 0, 0, NULL);
+    return 1;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclUnpackRange --
+ *
+ *	Gives elements first .. first+n-1 of a list the n packed numbers at
+ *	data: an unshared element (refcount 1) takes its number in place,
+ *	any other is replaced by a new one. The list must be unshared with
+ *	an internal rep of its own (PtclReuseList) and hold those elements.
+ *
+ * Results:
+ *	None.
+ *
+ * Side effects:
+ *	Changes the list's elements; the caller invalidates its string rep
+ *	(PtclReuseList or a replace has).
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+PtclUnpackRange(
+    Tcl_Obj *listPtr,
+    int first,
+    int kind,
+    const void *data,
+    int n)
+{
+    const unsigned char *bytes = (const unsigned char *) data;
+    Tcl_Obj **objv;
+    int objc, i;
+
+    InitTypes();
+    Tcl_ListObjGetElements(NULL, listPtr, &objc, &objv);
+    objv += first;
+    for (i = 0; i < n; i++) {
+	Tcl_Obj *elemPtr = objv[i];
+	double d;
+	int64_t v;
+
+	if (i + PREFETCH_AHEAD < n) {
+	    PREFETCH(objv[i + PREFETCH_AHEAD]);
+	}
+	if (elemPtr->refCount == 1) {
+	    if (kind == PTCL_VAL_DOUBLES) {
+		memcpy(&d, bytes + 8 * (size_t) i, 8);
+		if (elemPtr->typePtr == doubleTypePtr
+			&& elemPtr->bytes == NULL) {
+		    /*
+		     * A pure double already: what Tcl_SetDoubleObj would
+		     * leave, without the call.
+		     */
+
+		    elemPtr->internalRep.doubleValue = d;
+		} else {
+		    Tcl_SetDoubleObj(elemPtr, d);
+		}
+	    } else {
+		memcpy(&v, bytes + 8 * (size_t) i, 8);
+		Tcl_SetWideIntObj(elemPtr, (Tcl_WideInt) v);
+	    }
+	    continue;
+	}
+	if (kind == PTCL_VAL_DOUBLES) {
+	    memcpy(&d, bytes + 8 * (size_t) i, 8);
+	    elemPtr = Tcl_NewDoubleObj(d);
+	} else {
+	    memcpy(&v, bytes + 8 * (size_t) i, 8);
+	    elemPtr = Tcl_NewWideIntObj((Tcl_WideInt) v);
+	}
+
+	/*
+	 * Replacing one element by one in an unshared rep neither moves
+	 * nor reallocates the element array; objv is fetched again anyway.
+	 */
+
+	Tcl_ListObjReplace(NULL, listPtr, first + i, 1, 1, &elemPtr);
+	Tcl_ListObjGetElements(NULL, listPtr, &objc, &objv);
+	objv += first;
+    }
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclStreamKind, PtclPackRange --
+ *
+ *	For a sender that packs a long list piece by piece, sending each
+ *	piece as soon as it is packed. PtclStreamKind: the kind a list
+ *	without a string rep will travel as if every element is like its
+ *	first (PTCL_VAL_DOUBLES or PTCL_VAL_WIDES, with its elements), else
+ *	PTCL_VAL_STRING. PtclPackRange: packs n elements as that kind at
+ *	dst (8 bytes each).
+ *
+ * Results:
+ *	PtclStreamKind: a kind. PtclPackRange: 1, or 0 if some element is
+ *	not a pure number of the kind (the list must then travel as a
+ *	string).
+ *
+ * Side effects:
+ *	None.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclStreamKind(
+    Tcl_Obj *valuePtr,
+    int *objcPtr,
+    Tcl_Obj ***objvPtr)
+{
+    InitTypes();
+    if (valuePtr->bytes != NULL || !NumberList(valuePtr, objcPtr, objvPtr)) {
+	return PTCL_VAL_STRING;
+    }
+    return (*objvPtr)[0]->typePtr == doubleTypePtr ? PTCL_VAL_DOUBLES
+	    : PTCL_VAL_WIDES;
+}
+
+int
+PtclPackRange(
+    int kind,
+    int n,
+    Tcl_Obj *const objv[],
+    unsigned char *dst)
+{
+    return n > 0 && PackNumbers(n, objv, NULL, 0, dst) == kind;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclUnpackAppend --
+ *
+ *	Appends the numbers of a packed list to an unshared list as new
+ *	elements, without making the list of them first (a gather joins
+ *	the ranks' lists).
+ *
+ * Results:
+ *	TCL_OK, or TCL_ERROR if the payload is malformed (nothing
+ *	appended).
+ *
+ * Side effects:
+ *	Grows listPtr.
+ *
+ *----------------------------------------------------------------------
+ */
+
+int
+PtclUnpackAppend(
+    Tcl_Obj *listPtr,
+    int kind,
+    const void *data,
+    uint64_t len)
+{
+    const unsigned char *bytes = (const unsigned char *) data;
+    Tcl_Obj *block[256];
+    uint64_t count, i;
+    int k;
+
+    if ((kind != PTCL_VAL_DOUBLES && kind != PTCL_VAL_WIDES)
+	    || len % 8 != 0 || len / 8 > PACK_LIST_MAX
+	    || (data == NULL && len != 0)) {
+	return TCL_ERROR;
+    }
+    count = len / 8;
+    for (i = 0; i < count; i += (uint64_t) k) {
+	for (k = 0; k < 256 && i + (uint64_t) k < count; k++) {
+	    const unsigned char *src = bytes + 8 * (i + (uint64_t) k);
+
+	    if (kind == PTCL_VAL_DOUBLES) {
+		double d;
+
+		memcpy(&d, src, 8);
+		block[k] = Tcl_NewDoubleObj(d);
+	    } else {
+		int64_t v;
+
+		memcpy(&v, src, 8);
+		block[k] = Tcl_NewWideIntObj((Tcl_WideInt) v);
+	    }
+	}
+	if (Tcl_ListObjReplace(NULL, listPtr, INT_MAX, 0, k, block)
+		!= TCL_OK) {
+	    return TCL_ERROR;	/* Not reached: listPtr is a list. */
+	}
+    }
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
  * PtclEncodeValue --
  *
  *	Appends a value to a buffer: int32 kind, int64 length, payload. A
@@ -518,16 +898,28 @@ PtclEncodeValue(
 	return;
     }
 
-    kind = ClassifyList(valuePtr, &objc, &objv);
-    if (kind != PTCL_VAL_STRING) {
-	size_t len = 8 * (size_t) objc;
+    if (NumberList(valuePtr, &objc, &objv)) {
+	size_t len = 8 * (size_t) objc, start = buf->len;
 
-	PtclBufPutInt32(buf, kind);
+	/*
+	 * Packed straight into the buffer; if the list turns out not to
+	 * qualify, the header and numbers written are taken back.
+	 */
+
+	PtclBufPutInt32(buf, PTCL_VAL_DOUBLES);
 	PtclBufPutInt64(buf, (int64_t) len);
 	PtclBufReserve(buf, len);
-	FillNumbers(kind, objc, objv, buf->bytes + buf->len);
-	buf->len += len;
-	return;
+	kind = PackNumbers(objc, objv, valuePtr->bytes,
+		valuePtr->bytes ? (size_t) valuePtr->length : 0,
+		buf->bytes + buf->len);
+	if (kind != PTCL_VAL_STRING) {
+	    int32_t k = kind;
+
+	    memcpy(buf->bytes + start, &k, 4);
+	    buf->len += len;
+	    return;
+	}
+	buf->len = start;
     }
 
     s = Tcl_GetStringFromObj(valuePtr, &n);

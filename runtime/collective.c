@@ -10,24 +10,40 @@
  *	collectives do not match each other in MPI: nothing in ptcl may call
  *	a blocking one.
  *
- *	Values travel as the codec encodes them (PtclEncodeValue: int32
- *	kind, int64 length, payload), so lists of numbers and byte arrays
- *	move in binary form. A collective of values runs in two or three
- *	steps: a small agreement (lengths, and whether some rank's input is
- *	bad), then the data. An input error found on one rank is announced
- *	in the agreement: the lowest failing rank broadcasts its message and
- *	every rank fails with it, so nobody is left waiting.
+ *	Values travel in the codec's kinds (codec.h), so lists of numbers
+ *	and byte arrays move in binary form. A collective of values runs in
+ *	two or three steps: a small agreement (kinds and lengths, and whether
+ *	some rank's input is bad), then the data. An input error found on
+ *	one rank is announced in the agreement: the lowest failing rank
+ *	broadcasts its message and every rank fails with it, so nobody is
+ *	left waiting.
  *
- *	Sizes: MPI counts and displacements are C ints. When everything fits
- *	in 2 GiB, data moves as MPI_BYTE. Otherwise (agreed on every rank
- *	from the lengths they all know) each piece is padded to a multiple
- *	of BIG_BLOCK bytes and counts and displacements are given in blocks
- *	of a contiguous datatype of that size, which reaches 2 PiB per call;
- *	a broadcast goes in chunks of at most CHUNK bytes. Reductions count
- *	numbers, and a Tcl 8.6 list holds fewer than 2^31 of them.
+ *	Copies are avoided where the data is large: scatter and gather move
+ *	each piece from the object that holds it (a byte array's storage, a
+ *	string's bytes, numbers packed from the list's elements) into the
+ *	object it lands in, with one MPI_Ialltoallw whose datatypes are made
+ *	over those addresses (ExchangeStart); a rank's own piece is its own
+ *	value, never copied; a received byte array lands in its Tcl value. A
+ *	list of numbers arriving in a variable that already holds a list of
+ *	as many (the Into forms) is rebuilt in place, its element objects
+ *	reused (PtclUnpackInto): allocating and freeing a million Tcl_Objs
+ *	is what otherwise costs most. A long list of numbers is broadcast
+ *	as a stream of pieces, so that the root's packing and the others'
+ *	unpacking overlap (BcastStreamRoot).
  *
- *	Leans on: codec.h (PtclPackValue, PtclEncodeValue, PtclDecodeValue,
- *	PtclPackNumbers), the wait loop (PtclWaitRequests), PtclMpiError.
+ *	Sizes: MPI counts and displacements are C ints. Scatter and gather
+ *	pieces are datatypes of blocks of at most CHUNK bytes, so any length
+ *	goes; a broadcast goes in chunks of at most CHUNK bytes. Alltoall
+ *	moves MPI_BYTE when everything fits in 2 GiB, otherwise (agreed on
+ *	every rank from the lengths they all know) each piece is padded to a
+ *	multiple of BIG_BLOCK bytes and counts and displacements are given
+ *	in blocks of a contiguous datatype of that size, which reaches 2 PiB
+ *	per call. Reductions count numbers, and a Tcl 8.6 list holds fewer
+ *	than 2^31 of them.
+ *
+ *	Leans on: codec.h (PtclPackValue, PtclPackElements, PtclUnpackInto,
+ *	PtclEncodeValue, PtclDecodeValue, PtclPackNumbers and the stream
+ *	helpers), the wait loop (PtclWaitRequests), PtclMpiError.
  */
 
 #include "collective.h"
@@ -47,7 +63,28 @@
 #define BCAST_INLINE	240
 #define BCAST_HEAD	(16 + BCAST_INLINE)
 
+/*
+ * Broadcasts of long lists of numbers are streamed (BcastStreamRoot): the
+ * head's kind carries BCAST_STREAM, and the numbers follow in pieces.
+ * BCAST_PLAIN (a flag of BcastValue) forbids streaming.
+ */
+
+#define BCAST_STREAM	0x200
+#define BCAST_PLAIN	0x10000
+#define STREAM_NUMBERS	65536
+#define STREAM_MIN	(2 * STREAM_NUMBERS)
+
 static MPI_Datatype bigBlockType = MPI_DATATYPE_NULL;
+
+static int	BcastValue(Tcl_Interp *interp, MPI_Comm comm, int root,
+		    Tcl_Obj *value, Tcl_Obj *reuse, int flags,
+		    Tcl_Obj **resultPtr);
+static int	BcastStreamRoot(Tcl_Interp *interp, MPI_Comm comm, int root,
+		    Tcl_Obj *value, int kind, int objc, Tcl_Obj **objv,
+		    int waitFlags, Tcl_Obj **resultPtr);
+static int	BcastStreamRecv(Tcl_Interp *interp, MPI_Comm comm, int root,
+		    int kind, int64_t len, Tcl_Obj *reuse, int waitFlags,
+		    Tcl_Obj **resultPtr);
 
 static const char *const opNames[] = {
     "sum", "prod", "min", "max", "land", "lor", "band", "bor", "lxor",
@@ -111,6 +148,16 @@ Await(
     MPI_Request *reqs)
 {
     return PtclWaitRequests(interp, n, reqs, NULL, 0);
+}
+
+static int
+AwaitFlags(
+    Tcl_Interp *interp,
+    int n,
+    MPI_Request *reqs,
+    int flags)
+{
+    return PtclWaitRequests(interp, n, reqs, NULL, flags);
 }
 
 static int
@@ -327,12 +374,14 @@ PtclCollBarrier(
 /*
  *----------------------------------------------------------------------
  *
- * PtclCollBcast --
+ * PtclCollBcast, PtclCollBcastInto --
  *
  *	The root's value on every rank. One MPI_Ibcast of a fixed head
  *	(kind, length, and a payload of up to BCAST_INLINE bytes), then for
  *	a larger payload MPI_Ibcast in chunks of at most CHUNK bytes, landing
- *	in place (a byte array lands in the value itself).
+ *	in place (a byte array lands in the value itself). Into: reuse (or
+ *	NULL) is the value a rank's result replaces, which a packed list may
+ *	be rebuilt in (PtclUnpackInto); the caller holds its only reference.
  *
  * Results:
  *	TCL_OK with *resultPtr (one reference; the root gets its own value
@@ -349,7 +398,21 @@ PtclCollBcast(
     Tcl_Obj *value,
     Tcl_Obj **resultPtr)
 {
-    int rank, size, code, i, nchunks;
+    return PtclCollBcastInto(interp, comm, root, value, NULL, resultPtr);
+}
+
+static int
+BcastValue(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int root,
+    Tcl_Obj *value,
+    Tcl_Obj *reuse,
+    int flags,			/* Wait loop flags, and BCAST_PLAIN. */
+    Tcl_Obj **resultPtr)
+{
+    int rank, size, code, i, nchunks, objc = 0, waitFlags;
+    Tcl_Obj **objv = NULL;
     unsigned char head[BCAST_HEAD];
     int64_t kind = 0, len = 0;
     PtclPacked p;
@@ -361,9 +424,22 @@ PtclCollBcast(
 	    || CheckRoot(interp, root, size) != TCL_OK) {
 	return TCL_ERROR;
     }
+    waitFlags = flags & ~BCAST_PLAIN;
     memset(head, 0, sizeof(head));
     memset(&p, 0, sizeof(p));
-    if (rank == root) {
+    if (rank == root && size > 1 && !(flags & BCAST_PLAIN)
+	    && (kind = PtclStreamKind(value, &objc, &objv)) != PTCL_VAL_STRING
+	    && objc >= STREAM_MIN) {
+	/*
+	 * A long list of numbers: streamed (see BcastStreamRoot).
+	 */
+
+	len = 8 * (int64_t) objc;
+	kind |= BCAST_STREAM;
+	memcpy(head, &kind, 8);
+	memcpy(head + 8, &len, 8);
+    } else if (rank == root) {
+	kind = 0;
 	PtclPackValue(value, &p);
 	kind = p.kind;
 	len = (int64_t) p.len;
@@ -378,8 +454,12 @@ PtclCollBcast(
 	PtclPackedFree(&p);
 	return PtclMpiError(interp, code, "broadcasting a value");
     }
-    if (Await(interp, 1, &req) != TCL_OK) {
+    if (AwaitFlags(interp, 1, &req, waitFlags) != TCL_OK) {
 	return TCL_ERROR;	/* Leaks p: MPI may still read it. */
+    }
+    if (rank == root && (kind & BCAST_STREAM)) {
+	return BcastStreamRoot(interp, comm, root, value, (int) (kind
+		& ~BCAST_STREAM), objc, objv, waitFlags, resultPtr);
     }
     if (rank == root) {
 	if (len > BCAST_INLINE) {
@@ -388,14 +468,20 @@ PtclCollBcast(
     } else {
 	memcpy(&kind, head, 8);
 	memcpy(&len, head + 8, 8);
-	if (len < 0 || len > (int64_t) INT_MAX) {
+	if (len < 0 || len > (int64_t) INT_MAX || ((kind & BCAST_STREAM)
+		&& (len % 8 != 0 || len < 8 * (int64_t) STREAM_MIN))) {
 	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
 		    "received a malformed broadcast", -1));
 	    Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
 	    return TCL_ERROR;
 	}
+	if (kind & BCAST_STREAM) {
+	    return BcastStreamRecv(interp, comm, root, (int) (kind
+		    & ~BCAST_STREAM), len, reuse, waitFlags, resultPtr);
+	}
 	if (len <= BCAST_INLINE) {
-	    result = PtclUnpackValue((int) kind, head + 16, (uint64_t) len);
+	    result = PtclUnpackInto((int) kind, head + 16, (uint64_t) len,
+		    reuse);
 	    goto unpacked;
 	}
 	if (kind == PTCL_VAL_BYTES) {
@@ -426,7 +512,7 @@ PtclCollBcast(
 		return PtclMpiError(interp, code, "broadcasting a value");
 	    }
 	}
-	if (Await(interp, nchunks, reqs) != TCL_OK) {
+	if (AwaitFlags(interp, nchunks, reqs, waitFlags) != TCL_OK) {
 	    return TCL_ERROR;	/* Leaks data: MPI may still use it. */
 	}
 	ckfree(reqs);
@@ -442,7 +528,7 @@ PtclCollBcast(
 	*resultPtr = landing;		/* Its reference moves out. */
 	return TCL_OK;
     }
-    result = PtclUnpackValue((int) kind, data, (uint64_t) len);
+    result = PtclUnpackInto((int) kind, data, (uint64_t) len, reuse);
     free(data);
 
   unpacked:
@@ -455,6 +541,180 @@ PtclCollBcast(
     Tcl_IncrRefCount(result);
     *resultPtr = result;
     return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * BcastStreamRoot, BcastStreamRecv --
+ *
+ *	A long list of numbers is broadcast in pieces of STREAM_NUMBERS
+ *	numbers, each an MPI_Ibcast of {status, numbers} posted as soon as
+ *	the root has packed it, so that the root packs piece k+1 while the
+ *	others take in piece k: packing (on the root) and unpacking (on the
+ *	others) each touch every element object, the slow part, and now
+ *	overlap instead of adding up. A receiving rank that offers a list of
+ *	as many elements (reuse) unpacks each piece into it in place; once
+ *	it has, it waits for the rest without the px check, so that an
+ *	interrupt never leaves the variable half updated (the root posts
+ *	every piece without waiting, so the rest is on its way).
+ *
+ *	The root packs on the guess that every element is like the first;
+ *	if one is not, that piece and the rest carry status 1, and the value
+ *	follows as an ordinary (string) broadcast.
+ *
+ * Results:
+ *	As PtclCollBcastInto.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+BcastStreamRoot(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int root,
+    Tcl_Obj *value,
+    int kind,
+    int objc,
+    Tcl_Obj **objv,
+    int waitFlags,
+    Tcl_Obj **resultPtr)
+{
+    int npieces = (objc + STREAM_NUMBERS - 1) / STREAM_NUMBERS, j, code;
+    int failed = 0;
+    unsigned char *buf = (unsigned char *) malloc(8 * (size_t) npieces
+	    + 8 * (size_t) objc);
+    MPI_Request *reqs = (MPI_Request *) ckalloc(sizeof(MPI_Request)
+	    * (size_t) npieces);
+
+    if (buf == NULL) {
+	Tcl_Panic("out of memory in a broadcast");
+    }
+    for (j = 0; j < npieces; j++) {
+	int first = j * STREAM_NUMBERS;
+	int n = objc - first < STREAM_NUMBERS ? objc - first : STREAM_NUMBERS;
+	unsigned char *piece = buf + (size_t) j * (8 + 8 * STREAM_NUMBERS);
+	int64_t status;
+
+	if (!failed && !PtclPackRange(kind, n, objv + first, piece + 8)) {
+	    failed = 1;
+	}
+	status = failed;
+	memcpy(piece, &status, 8);
+	code = MPI_Ibcast(piece, 8 + 8 * n, MPI_BYTE, root, comm, &reqs[j]);
+	if (code != MPI_SUCCESS) {
+	    /* Earlier pieces may be running: leak, as on interrupt. */
+	    return PtclMpiError(interp, code, "broadcasting a value");
+	}
+    }
+    if (AwaitFlags(interp, npieces, reqs, waitFlags) != TCL_OK) {
+	return TCL_ERROR;		/* Leaks buf: MPI may still read it. */
+    }
+    free(buf);
+    ckfree(reqs);
+    if (failed) {
+	return BcastValue(interp, comm, root, value, NULL,
+		waitFlags | BCAST_PLAIN, resultPtr);
+    }
+    *resultPtr = value;
+    Tcl_IncrRefCount(value);
+    return TCL_OK;
+}
+
+static int
+BcastStreamRecv(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int root,
+    int kind,
+    int64_t len,
+    Tcl_Obj *reuse,
+    int waitFlags,
+    Tcl_Obj **resultPtr)
+{
+    int count = (int) (len / 8), j, code, inplace, committed = 0;
+    int failed = 0;
+    int npieces = (count + STREAM_NUMBERS - 1) / STREAM_NUMBERS;
+    unsigned char *buf;
+    MPI_Request *reqs;
+    Tcl_Obj *result;
+
+    if (kind != PTCL_VAL_DOUBLES && kind != PTCL_VAL_WIDES) {
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		"received a malformed broadcast", -1));
+	Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
+	return TCL_ERROR;
+    }
+    buf = (unsigned char *) malloc(8 * (size_t) npieces + (size_t) len);
+    if (buf == NULL) {
+	Tcl_Panic("out of memory in a broadcast");
+    }
+    reqs = (MPI_Request *) ckalloc(sizeof(MPI_Request) * (size_t) npieces);
+    for (j = 0; j < npieces; j++) {
+	int n = count - j * STREAM_NUMBERS < STREAM_NUMBERS
+		? count - j * STREAM_NUMBERS : STREAM_NUMBERS;
+
+	code = MPI_Ibcast(buf + (size_t) j * (8 + 8 * STREAM_NUMBERS),
+		8 + 8 * n, MPI_BYTE, root, comm, &reqs[j]);
+	if (code != MPI_SUCCESS) {
+	    return PtclMpiError(interp, code, "broadcasting a value");
+	}
+    }
+
+    inplace = PtclReuseList(reuse, count);
+    if (inplace) {
+	result = reuse;
+    } else {
+	result = Tcl_NewListObj(count, NULL);	/* Room for count. */
+    }
+    Tcl_IncrRefCount(result);
+    for (j = 0; j < npieces; j++) {
+	int first = j * STREAM_NUMBERS;
+	int n = count - first < STREAM_NUMBERS ? count - first
+		: STREAM_NUMBERS;
+	unsigned char *piece = buf + (size_t) j * (8 + 8 * STREAM_NUMBERS);
+	int64_t status;
+
+	if (AwaitFlags(interp, 1, &reqs[j], committed
+		? (waitFlags | PTCL_WAIT_NOCHECK) : waitFlags) != TCL_OK) {
+	    Tcl_DecrRefCount(result);	/* Not touched: we did not commit. */
+	    return TCL_ERROR;		/* Leaks buf: MPI may still write. */
+	}
+	memcpy(&status, piece, 8);
+	if (status || failed) {
+	    failed = 1;
+	    continue;
+	}
+	if (inplace) {
+	    PtclUnpackRange(reuse, first, kind, piece + 8, n);
+	    committed = 1;
+	} else {
+	    PtclUnpackAppend(result, kind, piece + 8, 8 * (uint64_t) n);
+	}
+    }
+    free(buf);
+    ckfree(reqs);
+    if (failed) {
+	Tcl_DecrRefCount(result);
+	return BcastValue(interp, comm, root, NULL, NULL, (committed
+		? (waitFlags | PTCL_WAIT_NOCHECK) : waitFlags) | BCAST_PLAIN,
+		resultPtr);
+    }
+    *resultPtr = result;		/* Its reference moves out. */
+    return TCL_OK;
+}
+
+int
+PtclCollBcastInto(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int root,
+    Tcl_Obj *value,
+    Tcl_Obj *reuse,
+    Tcl_Obj **resultPtr)
+{
+    return BcastValue(interp, comm, root, value, reuse, 0, resultPtr);
 }
 
 /*
@@ -519,17 +779,372 @@ Relayout(
 }
 
 /*
+ * The data step of scatter and gather.
+ *
+ * Each piece moves from the object that holds it (a byte array's storage,
+ * a string's bytes, the numbers packed from a list) straight into the
+ * object or buffer it lands in: one MPI_Ialltoallw in which every piece
+ * has a datatype of its own, made over its address (MPI_BOTTOM-relative,
+ * in blocks of at most CHUNK bytes, so any length goes), and no rank
+ * sends to itself: a rank's own piece is its own value, never copied.
+ * A received byte array lands in the Tcl value that will hold it;
+ * numbers and strings land in a scratch buffer and are unpacked from it.
+ *
+ * A piece's kind on the wire, as agreed before the data step, is a codec
+ * kind, with PIECE_WRAP when the piece is the one item of a block: it is
+ * sent as itself (so a byte array or a list of numbers keeps its fast
+ * path) and made a one-item list on arrival.
+ */
+
+#define PIECE_WRAP	0x100
+
+typedef struct Landing {
+    int kind;			/* PTCL_VAL_*, maybe with PIECE_WRAP. */
+    int64_t len;		/* Payload bytes. */
+    Tcl_Obj *obj;		/* A byte array: the value it lands in (one
+				 * reference), else NULL. */
+    unsigned char *buf;		/* Where the payload lands: obj's storage,
+				 * or a malloc'ed scratch buffer. */
+} Landing;
+
+/*
+ * LandingInit --
+ *
+ *	Readies the landing place of a piece of the given (agreed) kind and
+ *	length. A kind or length this rank cannot take lands in a scratch
+ *	buffer all the same, so that the data step still matches the
+ *	sender's, and fails in LandingValue.
+ */
+
+static void
+LandingInit(
+    Landing *l,
+    int64_t kind,
+    int64_t len)
+{
+    l->kind = (int) kind;
+    l->len = len < 0 ? 0 : len;
+    l->obj = NULL;
+    if ((kind & ~(int64_t) PIECE_WRAP) == PTCL_VAL_BYTES
+	    && len <= (int64_t) INT_MAX) {
+	l->obj = Tcl_NewByteArrayObj(NULL, 0);
+	Tcl_IncrRefCount(l->obj);
+	l->buf = Tcl_SetByteArrayLength(l->obj, (int) l->len);
+	return;
+    }
+    l->buf = (unsigned char *) malloc((size_t) (l->len ? l->len : 1));
+    if (l->buf == NULL) {
+	Tcl_Panic("out of memory for a value of %" TCL_LL_MODIFIER "d bytes "
+		"in a collective", (Tcl_WideInt) l->len);
+    }
+}
+
+/*
+ * LandingFree --
+ *
+ *	Releases a landing place whose piece is not wanted (an error). Never
+ *	on one MPI may still write into.
+ */
+
+static void
+LandingFree(
+    Landing *l)
+{
+    if (l->obj) {
+	Tcl_DecrRefCount(l->obj);
+    } else if (l->buf) {
+	free(l->buf);
+    }
+    l->obj = NULL;
+    l->buf = NULL;
+}
+
+/*
+ * LandingValue --
+ *
+ *	The value of a piece that has landed, holding one reference; reuse
+ *	(or NULL) is what PtclUnpackInto may rebuild in place. Releases the
+ *	landing place. NULL with an error in interp if the piece is
+ *	malformed.
+ */
+
+static Tcl_Obj *
+LandingValue(
+    Tcl_Interp *interp,
+    Landing *l,
+    Tcl_Obj *reuse)
+{
+    int wrap = (l->kind & PIECE_WRAP) != 0;
+    Tcl_Obj *value;
+
+    if (l->obj) {
+	value = l->obj;			/* Its reference moves out. */
+	l->obj = NULL;
+    } else {
+	value = PtclUnpackInto(l->kind & ~PIECE_WRAP, l->buf,
+		(uint64_t) l->len, wrap ? NULL : reuse);
+	free(l->buf);
+	if (value == NULL) {
+	    l->buf = NULL;
+	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		    "received a malformed value in a collective", -1));
+	    Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
+	    return NULL;
+	}
+	Tcl_IncrRefCount(value);
+    }
+    l->buf = NULL;
+    if (wrap) {
+	Tcl_Obj *list = Tcl_NewListObj(1, &value);
+
+	Tcl_DecrRefCount(value);	/* The list holds it now. */
+	value = list;
+	Tcl_IncrRefCount(value);
+    }
+    return value;
+}
+
+/*
+ * PieceType --
+ *
+ *	A datatype that is the len bytes at addr (absolute: used with
+ *	MPI_BOTTOM), in blocks of at most CHUNK bytes.
+ */
+
+static int
+PieceType(
+    const void *addr,
+    int64_t len,
+    MPI_Datatype *typePtr)
+{
+    int n = (int) Blocks(len, CHUNK), i, code = MPI_SUCCESS;
+    int *blens = (int *) ckalloc(sizeof(int) * (size_t) n);
+    MPI_Aint *displs = (MPI_Aint *) ckalloc(sizeof(MPI_Aint) * (size_t) n);
+
+    for (i = 0; i < n && code == MPI_SUCCESS; i++) {
+	int64_t off = (int64_t) i * CHUNK;
+
+	blens[i] = (int) (len - off < CHUNK ? len - off : CHUNK);
+	code = MPI_Get_address((const char *) addr + off, &displs[i]);
+    }
+    if (code == MPI_SUCCESS) {
+	code = MPI_Type_create_hindexed(n, blens, displs, MPI_BYTE, typePtr);
+    }
+    if (code == MPI_SUCCESS) {
+	code = MPI_Type_commit(typePtr);
+    }
+    ckfree(blens);
+    ckfree(displs);
+    return code;
+}
+
+/*
  *----------------------------------------------------------------------
  *
- * PtclCollScatter, PtclCollScatterEx --
+ * ExchangeStart, ExchangeFinish --
  *
- *	See collective.h. The root checks its list (and counts) and
- *	encodes one piece per rank; one MPI_Ibcast gives every rank the
- *	outcome (ok, or the root's error message, which every rank then
- *	fails with) and the pieces' lengths; MPI_Iscatterv moves the pieces.
+ *	The data step: this rank sends slen[i] bytes at saddr[i] to each
+ *	rank i and receives rlen[i] bytes from rank i at raddr[i] (zero
+ *	lengths, or NULL arrays: nothing), in one MPI_Ialltoallw. Start
+ *	posts it (OpenMPI posts every send and receive of it at once, so
+ *	the others' data moves while this rank does other work); Finish
+ *	waits for it in the wait loop and frees the datatypes. Every rank
+ *	of comm must call it, with lengths that match pairwise.
+ *
+ * Results:
+ *	A standard Tcl result. On Start's TCL_ERROR nothing was started;
+ *	on Finish's TCL_ERROR the transfers may still be running: the
+ *	caller must leave every buffer alive (leak it).
+ *
+ *----------------------------------------------------------------------
+ */
+
+typedef struct Exchange {
+    MPI_Request req;
+    int size;
+    int *ints;			/* Counts and displacements. */
+    MPI_Datatype *types;	/* The pieces' datatypes, 2 * size. */
+} Exchange;
+
+static void
+ExchangeFreeTypes(
+    Exchange *ex)
+{
+    int i;
+
+    for (i = 0; i < 2 * ex->size; i++) {
+	if (ex->types[i] != MPI_BYTE) {
+	    MPI_Type_free(&ex->types[i]);
+	}
+    }
+    ckfree(ex->types);
+    ckfree(ex->ints);
+}
+
+static int
+ExchangeStart(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int size,
+    const void *const *saddr,
+    const int64_t *slen,
+    void *const *raddr,
+    const int64_t *rlen,
+    const char *what,
+    Exchange *ex)
+{
+    int *scounts, *sdispls, *rcounts, *rdispls;
+    MPI_Datatype *stypes, *rtypes;
+    int i, code = MPI_SUCCESS;
+
+    ex->size = size;
+    ex->ints = (int *) ckalloc(sizeof(int) * 4 * (size_t) size);
+    ex->types = (MPI_Datatype *) ckalloc(sizeof(MPI_Datatype) * 2
+	    * (size_t) size);
+    scounts = ex->ints;
+    sdispls = scounts + size;
+    rcounts = sdispls + size;
+    rdispls = rcounts + size;
+    stypes = ex->types;
+    rtypes = stypes + size;
+    for (i = 0; i < size; i++) {
+	scounts[i] = sdispls[i] = rcounts[i] = rdispls[i] = 0;
+	stypes[i] = rtypes[i] = MPI_BYTE;
+    }
+    for (i = 0; i < size && code == MPI_SUCCESS; i++) {
+	if (slen && slen[i] > 0) {
+	    code = PieceType(saddr[i], slen[i], &stypes[i]);
+	    scounts[i] = 1;
+	}
+	if (code == MPI_SUCCESS && rlen && rlen[i] > 0) {
+	    code = PieceType(raddr[i], rlen[i], &rtypes[i]);
+	    rcounts[i] = 1;
+	}
+    }
+    if (code == MPI_SUCCESS) {
+	code = MPI_Ialltoallw(MPI_BOTTOM, scounts, sdispls, stypes,
+		MPI_BOTTOM, rcounts, rdispls, rtypes, comm, &ex->req);
+    }
+    if (code != MPI_SUCCESS) {
+	ExchangeFreeTypes(ex);		/* Nothing was started. */
+	return PtclMpiError(interp, code, what);
+    }
+    return TCL_OK;
+}
+
+static int
+ExchangeFinish(
+    Tcl_Interp *interp,
+    Exchange *ex)
+{
+    if (Await(interp, 1, &ex->req) != TCL_OK) {
+	return TCL_ERROR;		/* Leaks the types and arrays. */
+    }
+    ExchangeFreeTypes(ex);
+    return TCL_OK;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * OwnBlockReuses, OwnBlock --
+ *
+ *	The root's own block of a scatter: its items first[0..count-1] as a
+ *	list. When reuse (the value the block replaces, held by nothing
+ *	else) is a list of as many items that differs from them in few
+ *	places, OwnBlockReuses says so, and OwnBlock replaces those items in
+ *	it and gives reuse as the block: an iterative code that scatters a
+ *	list it changes little (or not at all) then pays for the changed
+ *	items only, instead of a reference taken on every item of the new
+ *	block and one dropped on every item of the old. Otherwise OwnBlock
+ *	makes a new list.
+ *
+ * Results:
+ *	OwnBlockReuses: 1 or 0. OwnBlock: the block, refcount 0 if new
+ *	(reuse's refcount is left alone).
+ *
+ * Side effects:
+ *	OwnBlock may change reuse: call it only once nothing can fail.
+ *
+ *----------------------------------------------------------------------
+ */
+
+static int
+OwnBlockReuses(
+    int count,
+    Tcl_Obj *const first[],
+    Tcl_Obj *reuse)
+{
+    static const Tcl_ObjType *listTypePtr = NULL;
+    Tcl_Obj **objv;
+    int objc, i, differ = 0;
+
+    if (listTypePtr == NULL) {
+	listTypePtr = Tcl_GetObjType("list");
+    }
+    if (reuse == NULL || Tcl_IsShared(reuse) || count == 0
+	    || listTypePtr == NULL || reuse->typePtr != listTypePtr
+	    || Tcl_ListObjGetElements(NULL, reuse, &objc, &objv) != TCL_OK
+	    || objc != count) {
+	return 0;
+    }
+    for (i = 0; i < count; i++) {
+	differ += (objv[i] != first[i]);
+    }
+    return differ <= count / 4;
+}
+
+static Tcl_Obj *
+OwnBlock(
+    int count,
+    Tcl_Obj *const first[],
+    Tcl_Obj *reuse,
+    int reuses)			/* OwnBlockReuses' answer, or -1. */
+{
+    Tcl_Obj **objv;
+    int objc, i;
+
+    if (reuses < 0) {
+	reuses = OwnBlockReuses(count, first, reuse);
+    }
+    if (!reuses) {
+	return Tcl_NewListObj(count, first);
+    }
+
+    /*
+     * A replace of nothing gives reuse an internal rep of its own (see
+     * PtclUnpackInto); replacing one item by one then moves nothing.
+     */
+
+    Tcl_ListObjReplace(NULL, reuse, 0, 0, 0, NULL);
+    for (i = 0; i < count; i++) {
+	Tcl_ListObjGetElements(NULL, reuse, &objc, &objv);
+	if (objv[i] != first[i]) {
+	    Tcl_ListObjReplace(NULL, reuse, i, 1, 1, &first[i]);
+	}
+    }
+    return reuse;
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclCollScatter, PtclCollScatterEx, PtclCollScatterInto --
+ *
+ *	See collective.h. The root checks its list (and counts) and packs
+ *	one piece per other rank, each straight from its items (PtclPack-
+ *	Value, PtclPackElements: no sublist is made); one MPI_Ibcast gives
+ *	every rank the outcome (ok, or the root's error message, which every
+ *	rank then fails with) and every piece's kind and length; Exchange
+ *	moves the pieces. The root's own piece is its own item (or a list
+ *	of its items), never packed. With counts, a block of one item
+ *	travels as the item itself (PIECE_WRAP).
+ *
  *	Ex: rootError (used on root only, one reference is taken) is an
  *	error the root's caller found in its arguments (a bad -counts),
- *	announced in the same way.
+ *	announced in the same way. Into: reuse (or NULL) is the value this
+ *	rank's result replaces, which a packed list may be rebuilt in
+ *	(PtclUnpackInto); the caller holds its only reference.
  *
  *----------------------------------------------------------------------
  */
@@ -543,8 +1158,8 @@ PtclCollScatter(
     const int64_t *counts,
     Tcl_Obj **resultPtr)
 {
-    return PtclCollScatterEx(interp, comm, root, list, counts, NULL,
-	    resultPtr);
+    return PtclCollScatterInto(interp, comm, root, list, counts, NULL,
+	    NULL, resultPtr);
 }
 
 int
@@ -557,22 +1172,43 @@ PtclCollScatterEx(
     Tcl_Obj *rootError,
     Tcl_Obj **resultPtr)
 {
-    int rank, size, code, n = 0, i;
-    Tcl_Obj **elems = NULL, *errObj = NULL, *value;
-    int64_t *hdr, *offs = NULL, block = 1, total, mylen, pos;
-    int *scounts = NULL, *sdispls = NULL;
-    PtclBuf buf;
-    unsigned char *sendbuf = NULL, *recvbuf = NULL, *padded = NULL;
+    return PtclCollScatterInto(interp, comm, root, list, counts, rootError,
+	    NULL, resultPtr);
+}
+
+int
+PtclCollScatterInto(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int root,
+    Tcl_Obj *list,
+    const int64_t *counts,
+    Tcl_Obj *rootError,
+    Tcl_Obj *reuse,
+    Tcl_Obj **resultPtr)
+{
+    int rank, size, code, n = 0, i, moving = 0;
+    Tcl_Obj **elems = NULL, *errObj = NULL, *value = NULL;
+    int64_t *hdr, pos, pos0 = 0;
+    int reuses = -1;
+    PtclPacked *packed = NULL;
+    const void **saddr = NULL;
+    int64_t *slen = NULL;
+    Landing land;
     MPI_Request req;
-    MPI_Datatype type;
 
     if (CommInfo(interp, comm, &rank, &size) != TCL_OK
 	    || CheckRoot(interp, root, size) != TCL_OK) {
 	return TCL_ERROR;
     }
-    hdr = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) (3 + size));
-    memset(hdr, 0, sizeof(int64_t) * (size_t) (3 + size));
-    PtclBufInit(&buf);
+
+    /*
+     * hdr: error flag, error length, then kind and length of each piece.
+     */
+
+    hdr = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) (2 + 2 * size));
+    memset(hdr, 0, sizeof(int64_t) * (size_t) (2 + 2 * size));
+    memset(&land, 0, sizeof(land));
 
     if (rank == root) {
 	/*
@@ -608,44 +1244,40 @@ PtclCollScatterEx(
 	if (errObj) {
 	    Tcl_IncrRefCount(errObj);
 	    hdr[0] = 1;
-	    hdr[2] = (int64_t) strlen(Tcl_GetString(errObj));
+	    hdr[1] = (int64_t) strlen(Tcl_GetString(errObj));
 	} else {
 	    /*
-	     * Encode each rank's piece, contiguously.
+	     * Pack each other rank's piece where it lies; keep our own.
 	     */
 
-	    offs = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) size);
+	    packed = (PtclPacked *) ckalloc(sizeof(PtclPacked)
+		    * (size_t) size);
+	    memset(packed, 0, sizeof(PtclPacked) * (size_t) size);
 	    pos = 0;
 	    for (i = 0; i < size; i++) {
-		Tcl_Obj *piece;
+		int64_t c = counts ? counts[i] : 1;
+		Tcl_Obj *const *first = counts ? elems + pos : elems + i;
+		int kind;
 
-		if (counts) {
-		    piece = Tcl_NewListObj((int) counts[i], elems + pos);
-		    pos += counts[i];
+		pos += c;
+		if (i == root) {
+		    pos0 = pos - c;
+		    hdr[2 + 2 * i] = PTCL_VAL_STRING;	/* Not sent. */
+		    continue;
+		}
+		if (counts && c != 1) {
+		    kind = PtclPackElements((int) c, first, &packed[i]);
 		} else {
-		    piece = elems[i];
+		    kind = PtclPackValue(*first, &packed[i])
+			    | (counts ? PIECE_WRAP : 0);
 		}
-		Tcl_IncrRefCount(piece);
-		offs[i] = (int64_t) buf.len;
-		PtclEncodeValue(&buf, piece);
-		hdr[3 + i] = (int64_t) buf.len - offs[i];
-		Tcl_DecrRefCount(piece);
-	    }
-	    block = (buf.len > (size_t) INT_MAX) ? BIG_BLOCK : 1;
-	    hdr[1] = block;
-	    sendbuf = buf.bytes;
-	    if (block > 1) {
-		padded = Relayout(buf.bytes, size, offs, hdr + 3, block);
-		if (padded == NULL) {
-		    Tcl_Panic("out of memory in scatter");
-		}
-		sendbuf = padded;
-		PtclBufFree(&buf);
+		hdr[2 + 2 * i] = kind;
+		hdr[3 + 2 * i] = (int64_t) packed[i].len;
 	    }
 	}
     }
 
-    code = MPI_Ibcast(hdr, 3 + size, MPI_INT64_T, root, comm, &req);
+    code = MPI_Ibcast(hdr, 2 + 2 * size, MPI_INT64_T, root, comm, &req);
     if (code != MPI_SUCCESS) {
 	return PtclMpiError(interp, code, "scatter");
     }
@@ -658,73 +1290,101 @@ PtclCollScatterEx(
 	 * The root's error, on every rank.
 	 */
 
-	char *text = (char *) ckalloc((unsigned) hdr[2] + 1);
+	char *text = (char *) ckalloc((unsigned) hdr[1] + 1);
 
 	if (rank == root) {
-	    memcpy(text, Tcl_GetString(errObj), (size_t) hdr[2]);
+	    memcpy(text, Tcl_GetString(errObj), (size_t) hdr[1]);
 	    Tcl_DecrRefCount(errObj);
 	}
-	code = MPI_Ibcast(text, (int) hdr[2], MPI_BYTE, root, comm, &req);
+	code = MPI_Ibcast(text, (int) hdr[1], MPI_BYTE, root, comm, &req);
 	if (code != MPI_SUCCESS) {
 	    return PtclMpiError(interp, code, "scatter");
 	}
 	if (Await(interp, 1, &req) != TCL_OK) {
 	    return TCL_ERROR;		/* Leaks text. */
 	}
-	Tcl_SetObjResult(interp, Tcl_NewStringObj(text, (int) hdr[2]));
+	Tcl_SetObjResult(interp, Tcl_NewStringObj(text, (int) hdr[1]));
 	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
 	ckfree(text);
 	ckfree(hdr);
 	return TCL_ERROR;
     }
 
-    block = hdr[1];
-    type = BlockType(block);
-    mylen = hdr[3 + rank];
-    if (rank == root) {
-	scounts = (int *) ckalloc(sizeof(int) * (size_t) size);
-	sdispls = (int *) ckalloc(sizeof(int) * (size_t) size);
-	for (i = 0; i < size; i++) {
-	    scounts[i] = (int) Blocks(hdr[3 + i], block);
-	    sdispls[i] = (int) (offs[i] / block);
+    /*
+     * The data step, if any piece has bytes (every rank knows).
+     */
+
+    for (i = 0; i < size; i++) {
+	if (i != root && hdr[3 + 2 * i] > 0) {
+	    moving = 1;
 	}
-	recvbuf = sendbuf + offs[rank];
-	code = MPI_Iscatterv(sendbuf, scounts, sdispls, type, MPI_IN_PLACE,
-		0, type, root, comm, &req);
-    } else {
-	total = Blocks(mylen, block) * block;
-	recvbuf = (unsigned char *) malloc((size_t) (total ? total : 1));
-	if (recvbuf == NULL) {
-	    Tcl_Panic("out of memory in scatter");
+    }
+    if (rank != root) {
+	LandingInit(&land, hdr[2 + 2 * rank], hdr[3 + 2 * rank]);
+    }
+    if (moving) {
+	Exchange ex;
+
+	slen = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) size);
+	saddr = (const void **) ckalloc(sizeof(void *) * (size_t) size);
+	memset(slen, 0, sizeof(int64_t) * (size_t) size);
+	memset(saddr, 0, sizeof(void *) * (size_t) size);
+	if (rank == root) {
+	    for (i = 0; i < size; i++) {
+		saddr[i] = packed[i].data;
+		slen[i] = i == root ? 0 : (int64_t) packed[i].len;
+	    }
+	    code = ExchangeStart(interp, comm, size, saddr, slen, NULL, NULL,
+		    "scatter", &ex);
+	} else {
+	    slen[root] = land.len;
+	    saddr[root] = land.buf;
+	    code = ExchangeStart(interp, comm, size, NULL, NULL,
+		    (void *const *) saddr, slen, "scatter", &ex);
 	}
-	code = MPI_Iscatterv(NULL, NULL, NULL, type, recvbuf,
-		(int) Blocks(mylen, block), type, root, comm, &req);
+	if (code != TCL_OK) {
+	    return TCL_ERROR;		/* Leaks the pieces and landing. */
+	}
+	if (rank == root && counts && !(reuses = OwnBlockReuses(
+		(int) counts[root], elems + pos0, reuse))) {
+	    /*
+	     * Our own block, while the others' move (a block that reuses
+	     * the old value waits: a failed scatter must leave it alone).
+	     */
+
+	    value = Tcl_NewListObj((int) counts[root], elems + pos0);
+	    Tcl_IncrRefCount(value);
+	}
+	if (ExchangeFinish(interp, &ex) != TCL_OK) {
+	    if (value) {
+		Tcl_DecrRefCount(value);
+	    }
+	    return TCL_ERROR;		/* Leaks the pieces and landing. */
+	}
     }
-    if (code != MPI_SUCCESS) {
-	return PtclMpiError(interp, code, "scatter");
-    }
-    if (Await(interp, 1, &req) != TCL_OK) {
-	return TCL_ERROR;		/* Leaks the buffers. */
+    if (rank == root && value == NULL) {
+	value = counts ? OwnBlock((int) counts[root], elems + pos0, reuse,
+		reuses) : elems[root];
+	Tcl_IncrRefCount(value);
     }
 
-    value = DecodePiece(interp, recvbuf, mylen);
     if (rank == root) {
-	ckfree(scounts);
-	ckfree(sdispls);
-	ckfree(offs);
-	PtclBufFree(&buf);
-	if (padded) {
-	    free(padded);
+	for (i = 0; i < size; i++) {
+	    PtclPackedFree(&packed[i]);
 	}
+	ckfree(packed);
     } else {
-	free(recvbuf);
+	value = LandingValue(interp, &land, reuse);
+    }
+    if (saddr) {
+	ckfree(saddr);
+	ckfree(slen);
     }
     ckfree(hdr);
     if (value == NULL) {
 	return TCL_ERROR;
     }
-    Tcl_IncrRefCount(value);
-    *resultPtr = value;
+    *resultPtr = value;			/* Its reference moves out. */
     return TCL_OK;
 }
 
@@ -733,10 +1393,14 @@ PtclCollScatterEx(
  *
  * PtclCollGather, PtclCollGatherEx --
  *
- *	See collective.h. Each rank encodes its value; MPI_Iallgather of
- *	{length, items, ok} per rank is the agreement (every rank learns
- *	every length, and which rank, if any, has a bad value); then
- *	MPI_Igatherv or MPI_Iallgatherv moves the values.
+ *	See collective.h. MPI_Iallgather of {length, items, kind} per rank
+ *	(length -1 from a rank whose value is bad) is the agreement: every
+ *	rank learns every piece's size and which rank, if any, failed. Then
+ *	Exchange moves each value, packed where it lies (PtclPackValue:
+ *	a byte array or a string is sent from its own storage), to the
+ *	ranks that gather it. A rank's own value goes into its result as it
+ *	is; with PTCL_GATHER_CONCAT the numbers of the others are appended
+ *	to the result as they are unpacked, with no list of them made.
  *
  *	Ex: counts (size entries, or NULL) is the number of list items each
  *	rank must give (Gatherv's recvcounts; implies PTCL_GATHER_CONCAT);
@@ -761,6 +1425,111 @@ PtclCollGather(
 	    resultPtr);
 }
 
+/*
+ * GatherResult --
+ *
+ *	Builds a gather's result from this rank's own value and the pieces
+ *	landed from the others (releasing those). One reference held; NULL
+ *	with an error in interp if a piece is malformed.
+ */
+
+static Tcl_Obj *
+GatherResult(
+    Tcl_Interp *interp,
+    int rank,
+    int size,
+    Tcl_Obj *value,
+    int concat,
+    const int64_t *info,
+    Landing *lands)
+{
+    Tcl_Obj *result, *piece, **objv;
+    int64_t total = 0;
+    int i, objc, bad = 0;
+
+    if (!concat) {
+	Tcl_Obj **values = (Tcl_Obj **) ckalloc(sizeof(Tcl_Obj *)
+		* (size_t) size);
+
+	for (i = 0; i < size; i++) {
+	    if (i == rank) {
+		values[i] = value;
+		Tcl_IncrRefCount(value);
+	    } else if (bad) {
+		LandingFree(&lands[i]);
+		values[i] = NULL;
+	    } else if ((values[i] = LandingValue(interp, &lands[i], NULL))
+		    == NULL) {
+		bad = 1;
+	    }
+	}
+	result = bad ? NULL : Tcl_NewListObj(size, values);
+	if (result) {
+	    Tcl_IncrRefCount(result);
+	}
+	for (i = 0; i < size; i++) {
+	    if (values[i]) {
+		Tcl_DecrRefCount(values[i]);
+	    }
+	}
+	ckfree(values);
+	return result;
+    }
+
+    /*
+     * Concatenation: one list, made with room for every item.
+     */
+
+    for (i = 0; i < size; i++) {
+	total += info[3 * i + 1];
+    }
+    result = Tcl_NewListObj(total > 0 && total <= (int64_t) (INT_MAX
+	    / sizeof(Tcl_Obj *)) ? (int) total : 0, NULL);
+    Tcl_IncrRefCount(result);
+    for (i = 0; i < size; i++) {
+	if (bad) {
+	    if (i != rank) {
+		LandingFree(&lands[i]);
+	    }
+	    continue;
+	}
+	if (i != rank && lands[i].obj == NULL
+		&& (lands[i].kind == PTCL_VAL_DOUBLES
+		    || lands[i].kind == PTCL_VAL_WIDES)) {
+	    /*
+	     * Numbers: appended as they are unpacked.
+	     */
+
+	    if (PtclUnpackAppend(result, lands[i].kind, lands[i].buf,
+		    (uint64_t) lands[i].len) != TCL_OK) {
+		Tcl_SetObjResult(interp, Tcl_NewStringObj(
+			"received a malformed value in a collective", -1));
+		Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
+		bad = 1;
+	    }
+	    free(lands[i].buf);
+	    lands[i].buf = NULL;
+	    continue;
+	}
+	if (i == rank) {
+	    piece = value;
+	    Tcl_IncrRefCount(piece);
+	} else if ((piece = LandingValue(interp, &lands[i], NULL)) == NULL) {
+	    bad = 1;
+	    continue;
+	}
+	if (Tcl_ListObjGetElements(NULL, piece, &objc, &objv) == TCL_OK) {
+	    Tcl_ListObjReplace(NULL, result, INT_MAX, 0, objc, objv);
+	}
+	Tcl_DecrRefCount(piece);
+    }
+    if (bad) {
+	Tcl_DecrRefCount(result);
+	return NULL;
+    }
+    return result;
+}
+
 int
 PtclCollGatherEx(
     Tcl_Interp *interp,
@@ -772,41 +1541,44 @@ PtclCollGatherEx(
     Tcl_Obj *localError,
     Tcl_Obj **resultPtr)
 {
-    int rank, size, code, i, items = 0, bad;
+    int rank, size, code, i, items = 0, bad, moving = 0;
     int all = (flags & PTCL_GATHER_ALL) != 0;
     int concat = (flags & PTCL_GATHER_CONCAT) || counts != NULL;
+    int receiving, sending;
     LocalError le = {NULL, NULL};
-    int64_t mine[3], *info, total, block, myBlocks;
-    int *rcounts = NULL, *rdispls = NULL;
-    int64_t *offs;
-    PtclBuf buf;
-    unsigned char *recvbuf = NULL;
+    int64_t mine[3], *info, *slen = NULL, *rlen = NULL;
+    const void **saddr = NULL;
+    void **raddr = NULL;
+    PtclPacked packed;
+    Landing *lands = NULL;
     MPI_Request req;
-    MPI_Datatype type;
-    Tcl_Obj *result;
+    Tcl_Obj *result = NULL;
 
     if (CommInfo(interp, comm, &rank, &size) != TCL_OK
 	    || (!all && CheckRoot(interp, root, size) != TCL_OK)) {
 	return TCL_ERROR;
     }
-    PtclBufInit(&buf);
+    receiving = all || rank == root;
+    sending = size > 1 && (all || rank != root);
+    memset(&packed, 0, sizeof(packed));
     if (localError) {
 	SetLocalError(&le, localError, "PTCL USAGE");
     } else if (concat && Tcl_ListObjLength(NULL, value, &items) != TCL_OK) {
 	SetLocalError(&le, Tcl_ObjPrintf("cannot gather \"%.50s\" as a "
 		"list: not a list", Tcl_GetString(value)), "PTCL USAGE");
-    } else {
-	PtclEncodeValue(&buf, value);
+    } else if (sending) {
+	PtclPackValue(value, &packed);
     }
-    mine[0] = le.msg ? -1 : (int64_t) buf.len;
+    mine[0] = le.msg ? -1 : (int64_t) packed.len;
     mine[1] = items;
-    mine[2] = 0;
+    mine[2] = packed.kind;
 
     info = (int64_t *) ckalloc(sizeof(int64_t) * 3 * (size_t) size);
     code = MPI_Iallgather(mine, 3, MPI_INT64_T, info, 3, MPI_INT64_T, comm,
 	    &req);
     if (code != MPI_SUCCESS) {
 	ClearError(&le);
+	PtclPackedFree(&packed);
 	return PtclMpiError(interp, code, "gather");
     }
     if (Await(interp, 1, &req) != TCL_OK) {
@@ -818,7 +1590,7 @@ PtclCollGatherEx(
     }
     if (bad < size) {
 	ckfree(info);
-	PtclBufFree(&buf);
+	PtclPackedFree(&packed);
 	return AnnounceError(interp, comm, bad, rank, size, &le);
     }
     if (counts) {
@@ -831,99 +1603,67 @@ PtclCollGatherEx(
 			(Tcl_WideInt) info[3 * i + 1]));
 		Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
 		ckfree(info);
-		PtclBufFree(&buf);
+		PtclPackedFree(&packed);
 		return TCL_ERROR;
 	    }
 	}
     }
 
     /*
-     * Every rank now knows every length: the same layout everywhere.
+     * Every rank now knows every length, so all agree whether anything
+     * moves: a piece with bytes that some other rank gathers.
      */
 
-    total = 0;
     for (i = 0; i < size; i++) {
-	total += info[3 * i];
-    }
-    block = (total > (int64_t) INT_MAX) ? BIG_BLOCK : 1;
-    type = BlockType(block);
-    offs = (int64_t *) ckalloc(sizeof(int64_t) * (size_t) size);
-    rcounts = (int *) ckalloc(sizeof(int) * (size_t) size);
-    rdispls = (int *) ckalloc(sizeof(int) * (size_t) size);
-    total = 0;
-    for (i = 0; i < size; i++) {
-	offs[i] = total;
-	rcounts[i] = (int) Blocks(info[3 * i], block);
-	rdispls[i] = (int) (total / block);
-	total += Blocks(info[3 * i], block) * block;
-    }
-    myBlocks = Blocks((int64_t) buf.len, block);
-    if (block > 1) {
-	size_t pad = (size_t) (myBlocks * block) - buf.len;
-
-	PtclBufReserve(&buf, pad);
-	memset(buf.bytes + buf.len, 0, pad);
-    }
-    if (buf.bytes == NULL) {
-	PtclBufReserve(&buf, 1);
-    }
-    if (all || rank == root) {
-	recvbuf = (unsigned char *) malloc((size_t) (total ? total : 1));
-	if (recvbuf == NULL) {
-	    Tcl_Panic("out of memory in gather");
+	if (info[3 * i] > 0 && size > 1 && (all || i != root)) {
+	    moving = 1;
 	}
     }
-    if (all) {
-	code = MPI_Iallgatherv(buf.bytes, (int) myBlocks, type, recvbuf,
-		rcounts, rdispls, type, comm, &req);
-    } else {
-	code = MPI_Igatherv(buf.bytes, (int) myBlocks, type, recvbuf,
-		rcounts, rdispls, type, root, comm, &req);
-    }
-    if (code != MPI_SUCCESS) {
-	return PtclMpiError(interp, code, "gather");
-    }
-    if (Await(interp, 1, &req) != TCL_OK) {
-	return TCL_ERROR;		/* Leaks the buffers. */
-    }
-
-    result = NULL;
-    code = TCL_OK;
-    if (recvbuf) {
-	result = Tcl_NewListObj(0, NULL);
-	Tcl_IncrRefCount(result);
+    if (receiving) {
+	lands = (Landing *) ckalloc(sizeof(Landing) * (size_t) size);
+	memset(lands, 0, sizeof(Landing) * (size_t) size);
 	for (i = 0; i < size; i++) {
-	    Tcl_Obj *piece = DecodePiece(interp, recvbuf + offs[i],
-		    info[3 * i]);
-	    int objc;
-	    Tcl_Obj **objv;
-
-	    if (piece == NULL) {
-		code = TCL_ERROR;
-		break;
+	    if (i != rank) {
+		LandingInit(&lands[i], info[3 * i + 2], info[3 * i]);
 	    }
-	    if (concat) {
-		Tcl_IncrRefCount(piece);
-		if (Tcl_ListObjGetElements(NULL, piece, &objc, &objv)
-			== TCL_OK) {
-		    Tcl_ListObjReplace(NULL, result, INT_MAX, 0, objc, objv);
-		}
-		Tcl_DecrRefCount(piece);
-	    } else {
-		Tcl_ListObjAppendElement(NULL, result, piece);
-	    }
-	}
-	free(recvbuf);
-	if (code != TCL_OK) {
-	    Tcl_DecrRefCount(result);
-	    result = NULL;
 	}
     }
-    ckfree(offs);
-    ckfree(rcounts);
-    ckfree(rdispls);
+    if (moving) {
+	saddr = (const void **) ckalloc(sizeof(void *) * (size_t) size);
+	raddr = (void **) ckalloc(sizeof(void *) * (size_t) size);
+	slen = (int64_t *) ckalloc(sizeof(int64_t) * 2 * (size_t) size);
+	rlen = slen + size;
+	for (i = 0; i < size; i++) {
+	    saddr[i] = packed.data;
+	    slen[i] = (sending && i != rank && (all || i == root))
+		    ? (int64_t) packed.len : 0;
+	    raddr[i] = receiving && i != rank ? lands[i].buf : NULL;
+	    rlen[i] = receiving && i != rank ? lands[i].len : 0;
+	}
+	Exchange ex;
+
+	if (ExchangeStart(interp, comm, size, saddr, slen, raddr, rlen,
+		"gather", &ex) != TCL_OK) {
+	    return TCL_ERROR;		/* Leaks the buffers. */
+	}
+	if (ExchangeFinish(interp, &ex) != TCL_OK) {
+	    return TCL_ERROR;		/* Leaks the buffers. */
+	}
+	ckfree(saddr);
+	ckfree(raddr);
+	ckfree(slen);
+    }
+    PtclPackedFree(&packed);
+
+    code = TCL_OK;
+    if (receiving) {
+	result = GatherResult(interp, rank, size, value, concat, info, lands);
+	ckfree(lands);
+	if (result == NULL) {
+	    code = TCL_ERROR;
+	}
+    }
     ckfree(info);
-    PtclBufFree(&buf);
     if (code == TCL_OK) {
 	*resultPtr = result;
     }

@@ -116,6 +116,24 @@ int	PtclCollGatherEx(Tcl_Interp *interp, MPI_Comm comm, int root,
 	    Tcl_Obj *localError, Tcl_Obj **resultPtr);
 int	PtclCollAlltoallEx(Tcl_Interp *interp, MPI_Comm comm, Tcl_Obj *list,
 	    Tcl_Obj *localError, Tcl_Obj **resultPtr);
+
+/*
+ * Into forms, for a caller that stores the result in a variable: reuse (or
+ * NULL) is that variable's value, held by nothing else (refcount 1). When
+ * it is a list and the value arriving is a packed list of numbers, it is
+ * rebuilt in place (its unshared elements take the new numbers) and
+ * returned as the result, so that a receiving rank allocates and frees no
+ * objects; otherwise it is left alone. On the root of a scatter with
+ * counts, reuse may become the root's own block when it differs from it
+ * in few items (only those are replaced). Unused on the root of a bcast,
+ * whose result is its own value.
+ */
+
+int	PtclCollBcastInto(Tcl_Interp *interp, MPI_Comm comm, int root,
+	    Tcl_Obj *value, Tcl_Obj *reuse, Tcl_Obj **resultPtr);
+int	PtclCollScatterInto(Tcl_Interp *interp, MPI_Comm comm, int root,
+	    Tcl_Obj *list, const int64_t *counts, Tcl_Obj *rootError,
+	    Tcl_Obj *reuse, Tcl_Obj **resultPtr);
 int	PtclCollReduceEx(Tcl_Interp *interp, MPI_Comm comm, int kind,
 	    int root, int op, Tcl_Obj *localError, Tcl_Obj *value,
 	    Tcl_Obj **resultPtr);
