@@ -1311,7 +1311,7 @@ HandleDeleted(
 }
 
 static int
-HandleObjCmd(
+HandleDispatch(
     ClientData clientData,
     Tcl_Interp *interp,
     int objc,
@@ -1516,6 +1516,74 @@ HandleObjCmd(
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(typeNames[w->type], -1));
 	return TCL_OK;
     }
+}
+
+/*
+ * PtclWinAppendUsage --
+ *
+ *	Ends a usage error (errorcode PTCL USAGE) that does not show the
+ *	call's usage yet with it: ': should be "CMD ARGS"'.
+ */
+
+void
+PtclWinAppendUsage(
+    Tcl_Interp *interp,
+    Tcl_Obj *cmdObj,
+    const char *args)
+{
+    Tcl_Obj *options = Tcl_GetReturnOptions(interp, TCL_ERROR);
+    Tcl_Obj *key = Tcl_NewStringObj("-errorcode", -1), *code = NULL;
+    Tcl_Obj *msg;
+
+    Tcl_IncrRefCount(options);
+    Tcl_IncrRefCount(key);
+    Tcl_DictObjGet(NULL, options, key, &code);
+    if (code && strncmp(Tcl_GetString(code), "PTCL USAGE", 10) == 0
+	    && strstr(Tcl_GetString(Tcl_GetObjResult(interp)), "should be")
+	    == NULL) {
+	msg = Tcl_DuplicateObj(Tcl_GetObjResult(interp));
+	Tcl_AppendPrintfToObj(msg, ": should be \"%s %s\"",
+		Tcl_GetString(cmdObj), args);
+	Tcl_SetObjResult(interp, msg);
+    }
+    Tcl_DecrRefCount(key);
+    Tcl_DecrRefCount(options);
+}
+
+/*
+ * HandleObjCmd --
+ *
+ *	A window's command: HandleDispatch, with the subcommand's usage at
+ *	the end of its usage errors.
+ */
+
+static int
+HandleObjCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subcommands[] = {
+	"accumulate", "compare_and_swap", "fence", "fetch_and_op", "flush",
+	"free", "get", "lock", "lock_all", "put", "size", "type", "unlock",
+	"unlock_all", NULL
+    };
+    static const char *const usages[] = {
+	"accumulate OP TARGET OFFSET VALUES",
+	"compare_and_swap TARGET OFFSET COMPARE VALUE", "fence ?-nosucceed?",
+	"fetch_and_op OP TARGET OFFSET VALUE", "flush ?TARGET?", "free",
+	"get TARGET OFFSET ?COUNT?", "lock ?-exclusive? TARGET", "lock_all",
+	"put TARGET OFFSET VALUES", "size ?TARGET?", "type", "unlock TARGET",
+	"unlock_all"
+    };
+    int index, code = HandleDispatch(clientData, interp, objc, objv);
+
+    if (code == TCL_ERROR && objc >= 2 && Tcl_GetIndexFromObj(NULL, objv[1],
+	    subcommands, "subcommand", 0, &index) == TCL_OK) {
+	PtclWinAppendUsage(interp, objv[0], usages[index]);
+    }
+    return code;
 }
 
 /*

@@ -369,7 +369,7 @@ SharedDeleted(
 }
 
 static int
-SharedCmd(
+SharedDispatch(
     ClientData clientData,
     Tcl_Interp *interp,
     int objc,
@@ -544,6 +544,38 @@ SharedCmd(
 	Tcl_DeleteCommandFromToken(interp, s->token);
 	return TCL_OK;
     }
+}
+
+/*
+ * SharedCmd --
+ *
+ *	The command NAME: SharedDispatch, with the subcommand's usage at the
+ *	end of its usage errors.
+ */
+
+static int
+SharedCmd(
+    ClientData clientData,
+    Tcl_Interp *interp,
+    int objc,
+    Tcl_Obj *const objv[])
+{
+    static const char *const subcommands[] = {
+	"fill", "free", "get", "incr", "length", "list", "locked", "set",
+	"type", NULL
+    };
+    static const char *const usages[] = {
+	"fill VALUE", "free", "get ?I?", "incr I ?BY?", "length", "list",
+	"locked SCRIPT", "set I VALUE", "type"
+    };
+    int index, code = SharedDispatch(clientData, interp, objc, objv);
+
+    if (code == TCL_ERROR && objc >= 2 && Tcl_GetIndexFromObj(NULL, objv[1],
+	    subcommands, "subcommand", 0, &index) == TCL_OK
+	    && index != 6) {		/* Not SCRIPT's own errors. */
+	PtclWinAppendUsage(interp, objv[0], usages[index]);
+    }
+    return code;
 }
 
 /*

@@ -106,6 +106,8 @@ enum {
     PTCL_WOP_REPLACE, PTCL_WOP_NO_OP
 };
 
+void	PtclWinAppendUsage(Tcl_Interp *interp, Tcl_Obj *cmdObj,
+	    const char *args);
 int	PtclWinGetOp(Tcl_Interp *interp, Tcl_Obj *objPtr, int type,
 	    int allowNoOp, int *opPtr);
 

@@ -16,17 +16,38 @@
 #	              senders' rank+1), for which the order does not matter.
 #	These give the same answer every time.
 #
-#	Run:    mpiexec -n 4 ptclsh scripts/demos/race.tcl ?TRIALS?
+#	Then the same race in shared memory, the slides' multiprocessing
+#	Value and Lock: a ptcl::shared int64 counter that every rank sees.
+#	Every rank adds 1 to it COUNT times, three ways:
+#	  get + set   counter set 0 [expr {[counter get 0] + 1}]: each
+#	              call is atomic, the pair is not, so two ranks that
+#	              read the same value both write value+1 and one
+#	              update is lost (n.value += 1 without the lock);
+#	  locked      the same inside counter locked {...}, which holds
+#	              the array's lock (lock.acquire(); ...; lock.release());
+#	  incr        counter incr 0, one atomic read-modify-write.
+#	The first total comes out short, by a different amount each run;
+#	the other two are exact, and incr, which takes no lock, is the
+#	fastest. On 1 rank nothing can be lost: there is nobody to race.
+#
+#	Run:    mpiexec -n 4 ptclsh scripts/demos/race.tcl ?TRIALS? ?COUNT?
 #	        (TRIALS: default 8; a race needs at least 3 ranks to show:
-#	         on 1 rank, rank 0 sends its letter a to itself)
+#	         on 1 rank, rank 0 sends its letter a to itself.
+#	         COUNT: increments per rank, default 20000)
 #	Slide:  multiprocessing "Race": "when unpredictable order of
 #	        completion affects output", "difficult to debug because the
-#	        problematic case may be infrequent"; locks are one fix,
-#	        fixed orders and reductions are the message-passing ones.
+#	        problematic case may be infrequent"; "Locks can be a
+#	        solution to enforce atomicity: l.acquire(); <code>;
+#	        l.release()"; fixed orders and reductions are the
+#	        message-passing fixes.
 
 set trials [expr {$argc > 0 ? [lindex $argv 0] : 8}]
 if {![string is integer -strict $trials] || $trials < 1} {
-    error "usage: mpiexec -n N ptclsh [info script] ?TRIALS?: TRIALS must be an integer of at least 1, not \"$trials\""
+    error "usage: mpiexec -n N ptclsh [info script] ?TRIALS? ?COUNT?: TRIALS must be an integer of at least 1, not \"$trials\""
+}
+set count [expr {$argc > 1 ? [lindex $argv 1] : 20000}]
+if {![string is integer -strict $count] || $count < 1} {
+    error "usage: mpiexec -n N ptclsh [info script] ?TRIALS? ?COUNT?: COUNT must be an integer of at least 1, not \"$count\""
 }
 set n [llength [targets]]
 
@@ -153,3 +174,73 @@ foreach {name script} {
 }
 puts ""
 puts "fixes deterministic: [expr {$fixes eq {1 1 1} ? "yes" : "NO"}]"
+
+# ------------------------------------------------------------ shared memory
+# The same race with a counter in shared memory instead of messages.
+# ptcl::shared at the prompt makes the array and the command counter on
+# every rank (through px).
+puts ""
+puts "== a shared counter: ptcl::shared counter int64 1 (multiprocessing's Value)"
+puts "each of $n ranks adds 1 to it $count times; expected total [expr {$n * $count}]"
+if {$n < 2} {
+    puts "(one rank: nobody to race with, so no update can be lost; run with 4 ranks to see some)"
+}
+ptcl::shared counter int64 1
+px [list set count $count]
+px {
+    # bump --
+    #	Adds 1 to the counter $::count times, the way HOW says, between
+    #	two barriers; gives the seconds it took, barriers included.
+    proc bump {how} {
+        mpi::barrier
+        set t0 [clock microseconds]
+        switch -- $how {
+            getset {
+                # Read, add, write: two atomic calls, not one.
+                for {set i 0} {$i < $::count} {incr i} {
+                    counter set 0 [expr {[counter get 0] + 1}]
+                }
+            }
+            locked {
+                # The same read-modify-write, holding the lock.
+                for {set i 0} {$i < $::count} {incr i} {
+                    counter locked {
+                        counter set 0 [expr {[counter get 0] + 1}]
+                    }
+                }
+            }
+            incr {
+                # One atomic add.
+                for {set i 0} {$i < $::count} {incr i} {
+                    counter incr 0
+                }
+            }
+        }
+        mpi::barrier
+        expr {([clock microseconds] - $t0) / 1e6}
+    }
+}
+set expected [expr {$n * $count}]
+puts [format "%-34s %9s %9s %7s %9s" how expected got lost "time (s)"]
+set exact {}
+foreach {how label} {
+    getset "get + set, no lock"
+    locked "get + set inside counter locked"
+    incr   "counter incr 0 (atomic)"
+} {
+    counter set 0 0
+    set seconds [lindex [px [list bump $how]] 0]
+    set got [counter get 0]
+    puts [format "%-34s %9d %9d %7d %9.3f" $label $expected $got \
+        [expr {$expected - $got}] $seconds]
+    dict set exact $how [expr {$got == $expected ? "yes" : "NO"}]
+    dict set lost $how [expr {$expected - $got}]
+}
+if {[dict get $lost getset] == 0} {
+    puts [expr {$n < 2 ? "no update lost: one rank cannot race with itself"
+        : "no update lost this time: the race is there, run again (or raise COUNT)"}]
+} else {
+    puts "without the lock [dict get $lost getset] of $expected updates were lost: two ranks read the same value and both wrote value+1"
+}
+puts "shared counter exact: locked [dict get $exact locked], incr [dict get $exact incr]"
+px {counter free}
