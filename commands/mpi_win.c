@@ -283,6 +283,36 @@ WaitRequest(
 }
 
 /*
+ * AwaitOp --
+ *
+ *	After an RMA call that returned code and started *req: waits for
+ *	it. On a failure buf is freed, or leaked while MPI may still use it.
+ */
+
+static int
+AwaitOp(
+    Tcl_Interp *interp,
+    int code,
+    MPI_Request *req,
+    void *buf,
+    const char *what)
+{
+    int leak;
+
+    if (code != MPI_SUCCESS) {
+	ckfree(buf);
+	return PtclMpiError(interp, code, what);
+    }
+    if (WaitRequest(interp, req, &leak) != TCL_OK) {
+	if (!leak) {
+	    ckfree(buf);
+	}
+	return TCL_ERROR;
+    }
+    return TCL_OK;
+}
+
+/*
  * WaitAgreed --
  *
  *	Waits for a collective request that the ranks of a window agree on
@@ -768,7 +798,7 @@ PtclWinPut(
     int needEpoch)
 {
     Tcl_Obj **elems;
-    int n, i, code, leak;
+    int n, i, code;
     size_t es = ElemSize(w->type);
     unsigned char *buf;
     MPI_Request req;
@@ -801,14 +831,8 @@ PtclWinPut(
 		Disp(w, offset), n, ElemDatatype(w->type), OpOf(op), w->win,
 		&req);
     }
-    if (code != MPI_SUCCESS) {
-	ckfree(buf);
-	return PtclMpiError(interp, code, op < 0 ? "put" : "accumulate");
-    }
-    if (WaitRequest(interp, &req, &leak) != TCL_OK) {
-	if (!leak) {
-	    ckfree(buf);
-	}
+    if (AwaitOp(interp, code, &req, buf, op < 0 ? "put" : "accumulate")
+	    != TCL_OK) {
 	return TCL_ERROR;
     }
     ckfree(buf);
@@ -836,7 +860,7 @@ PtclWinGet(
     MPI_Request req;
     Tcl_Obj *list, **elems;
     int64_t i;
-    int code, leak;
+    int code;
 
     if (CheckRange(interp, w, target, offset, count) != TCL_OK
 	    || CheckAccess(interp, w, target, needEpoch) != TCL_OK) {
@@ -849,14 +873,7 @@ PtclWinGet(
     buf = (unsigned char *) ckalloc(es * (size_t) count);
     code = MPI_Rget(buf, (int) count, ElemDatatype(w->type), target,
 	    Disp(w, offset), (int) count, ElemDatatype(w->type), w->win, &req);
-    if (code != MPI_SUCCESS) {
-	ckfree(buf);
-	return PtclMpiError(interp, code, "get");
-    }
-    if (WaitRequest(interp, &req, &leak) != TCL_OK) {
-	if (!leak) {
-	    ckfree(buf);
-	}
+    if (AwaitOp(interp, code, &req, buf, "get") != TCL_OK) {
 	return TCL_ERROR;
     }
     elems = (Tcl_Obj **) ckalloc(sizeof(Tcl_Obj *) * (size_t) count);
@@ -889,7 +906,7 @@ PtclWinFetchOp(
     PtclElem *oldPtr)
 {
     MPI_Request req;
-    int code, leak;
+    int code;
     PtclElem *origin, *result;
 
     if (CheckRange(interp, w, target, offset, 1) != TCL_OK
@@ -902,14 +919,7 @@ PtclWinFetchOp(
     code = MPI_Rget_accumulate(origin, 1, ElemDatatype(w->type), result, 1,
 	    ElemDatatype(w->type), target, Disp(w, offset), 1,
 	    ElemDatatype(w->type), OpOf(op), w->win, &req);
-    if (code != MPI_SUCCESS) {
-	ckfree(origin);
-	return PtclMpiError(interp, code, "fetch_and_op");
-    }
-    if (WaitRequest(interp, &req, &leak) != TCL_OK) {
-	if (!leak) {
-	    ckfree(origin);
-	}
+    if (AwaitOp(interp, code, &req, origin, "fetch_and_op") != TCL_OK) {
 	return TCL_ERROR;
     }
     *oldPtr = *result;
@@ -1151,6 +1161,21 @@ PtclWinRenew(
  *----------------------------------------------------------------------
  */
 
+/* A handle's subcommands and what each takes. */
+static const char *const subcommands[] = {
+    "accumulate", "compare_and_swap", "fence", "fetch_and_op", "flush",
+    "free", "get", "lock", "lock_all", "put", "size", "type", "unlock",
+    "unlock_all", NULL
+};
+static const char *const usages[] = {
+    "accumulate OP TARGET OFFSET VALUES",
+    "compare_and_swap TARGET OFFSET COMPARE VALUE", "fence ?-nosucceed?",
+    "fetch_and_op OP TARGET OFFSET VALUE", "flush ?TARGET?", "free",
+    "get TARGET OFFSET ?COUNT?", "lock ?-exclusive? TARGET", "lock_all",
+    "put TARGET OFFSET VALUES", "size ?TARGET?", "type", "unlock TARGET",
+    "unlock_all"
+};
+
 typedef struct Handle {
     PtclWin *w;			/* NULL once freed. */
     Tcl_Command token;
@@ -1317,11 +1342,6 @@ HandleDispatch(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subcommands[] = {
-	"accumulate", "compare_and_swap", "fence", "fetch_and_op", "flush",
-	"free", "get", "lock", "lock_all", "put", "size", "type", "unlock",
-	"unlock_all", NULL
-    };
     enum {
 	SUB_ACCUMULATE, SUB_CAS, SUB_FENCE, SUB_FETCH_AND_OP, SUB_FLUSH,
 	SUB_FREE, SUB_GET, SUB_LOCK, SUB_LOCK_ALL, SUB_PUT, SUB_SIZE,
@@ -1564,19 +1584,6 @@ HandleObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subcommands[] = {
-	"accumulate", "compare_and_swap", "fence", "fetch_and_op", "flush",
-	"free", "get", "lock", "lock_all", "put", "size", "type", "unlock",
-	"unlock_all", NULL
-    };
-    static const char *const usages[] = {
-	"accumulate OP TARGET OFFSET VALUES",
-	"compare_and_swap TARGET OFFSET COMPARE VALUE", "fence ?-nosucceed?",
-	"fetch_and_op OP TARGET OFFSET VALUE", "flush ?TARGET?", "free",
-	"get TARGET OFFSET ?COUNT?", "lock ?-exclusive? TARGET", "lock_all",
-	"put TARGET OFFSET VALUES", "size ?TARGET?", "type", "unlock TARGET",
-	"unlock_all"
-    };
     int index, code = HandleDispatch(clientData, interp, objc, objv);
 
     if (code == TCL_ERROR && objc >= 2 && Tcl_GetIndexFromObj(NULL, objv[1],

@@ -41,6 +41,16 @@ typedef struct Shared {
 
 #define HOST 0			/* The rank that holds the elements. */
 
+/* NAME's subcommands and what each takes. */
+static const char *const subcommands[] = {
+    "fill", "free", "get", "incr", "length", "list", "locked", "set",
+    "type", NULL
+};
+static const char *const usages[] = {
+    "fill VALUE", "free", "get ?I?", "incr I ?BY?", "length", "list",
+    "locked SCRIPT", "set I VALUE", "type"
+};
+
 /*
  * AtPrompt --
  *
@@ -375,10 +385,6 @@ SharedDispatch(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subcommands[] = {
-	"fill", "free", "get", "incr", "length", "list", "locked", "set",
-	"type", NULL
-    };
     enum {
 	SUB_FILL, SUB_FREE, SUB_GET, SUB_INCR, SUB_LENGTH, SUB_LIST,
 	SUB_LOCKED, SUB_SET, SUB_TYPE
@@ -560,14 +566,6 @@ SharedCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const subcommands[] = {
-	"fill", "free", "get", "incr", "length", "list", "locked", "set",
-	"type", NULL
-    };
-    static const char *const usages[] = {
-	"fill VALUE", "free", "get ?I?", "incr I ?BY?", "length", "list",
-	"locked SCRIPT", "set I VALUE", "type"
-    };
     int index, code = SharedDispatch(clientData, interp, objc, objv);
 
     if (code == TCL_ERROR && objc >= 2 && Tcl_GetIndexFromObj(NULL, objv[1],

@@ -554,6 +554,31 @@ PtclPackElements(
 }
 
 /*
+ * NumberObj --
+ *
+ *	A new Tcl number from 8 packed bytes of kind PTCL_VAL_DOUBLES or
+ *	PTCL_VAL_WIDES.
+ */
+
+static Tcl_Obj *
+NumberObj(
+    int kind,
+    const unsigned char *src)
+{
+    if (kind == PTCL_VAL_DOUBLES) {
+	double d;
+
+	memcpy(&d, src, 8);
+	return Tcl_NewDoubleObj(d);
+    } else {
+	int64_t v;
+
+	memcpy(&v, src, 8);
+	return Tcl_NewWideIntObj((Tcl_WideInt) v);
+    }
+}
+
+/*
  *----------------------------------------------------------------------
  *
  * PtclUnpackInto --
@@ -618,17 +643,7 @@ PtclUnpackInto(
 	for (k = 0; k < 256 && i + k < count; k++) {
 	    const unsigned char *src = bytes + 8 * (size_t) (i + k);
 
-	    if (kind == PTCL_VAL_DOUBLES) {
-		double d;
-
-		memcpy(&d, src, 8);
-		block[k] = Tcl_NewDoubleObj(d);
-	    } else {
-		int64_t v;
-
-		memcpy(&v, src, 8);
-		block[k] = Tcl_NewWideIntObj((Tcl_WideInt) v);
-	    }
+	    block[k] = NumberObj(kind, src);
 	}
 	Tcl_ListObjReplace(NULL, reuse, i, 0, k, block);
     }
@@ -842,17 +857,7 @@ PtclUnpackAppend(
 	for (k = 0; k < 256 && i + (uint64_t) k < count; k++) {
 	    const unsigned char *src = bytes + 8 * (i + (uint64_t) k);
 
-	    if (kind == PTCL_VAL_DOUBLES) {
-		double d;
-
-		memcpy(&d, src, 8);
-		block[k] = Tcl_NewDoubleObj(d);
-	    } else {
-		int64_t v;
-
-		memcpy(&v, src, 8);
-		block[k] = Tcl_NewWideIntObj((Tcl_WideInt) v);
-	    }
+	    block[k] = NumberObj(kind, src);
 	}
 	if (Tcl_ListObjReplace(NULL, listPtr, INT_MAX, 0, k, block)
 		!= TCL_OK) {
