@@ -13,6 +13,7 @@
  */
 
 #include "ptclInt.h"
+#include "collective.h"
 #include <string.h>
 
 /*
@@ -259,6 +260,9 @@ PtclRunPx(
     Tcl_ResetResult(interp);
     state->pxComm = savedComm;
     state->pxId = savedId;
+    if (state->inPx == 0) {
+	PtclCollForgetRecycled();	/* Kept gather results: see there. */
+    }
     if (state->cancelMsg) {
 	Tcl_DecrRefCount(state->cancelMsg);
 	state->cancelMsg = NULL;

@@ -75,6 +75,7 @@ int	PtclCollScatter(Tcl_Interp *interp, MPI_Comm comm, int root,
  * is not a list is an error naming its rank).
  */
 
+void	PtclCollForgetRecycled(void);
 int	PtclCollGather(Tcl_Interp *interp, MPI_Comm comm, int root,
 	    Tcl_Obj *value, int flags, Tcl_Obj **resultPtr);
 
