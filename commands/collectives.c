@@ -791,6 +791,7 @@ PromptForm(
 
     case CMD_BCAST: {
 	Tcl_Obj *held = NULL;		/* The root's value, from its reply. */
+	Tcl_Obj *words[3];
 
 	if (call->numArgs == 2) {
 	    value = call->args[1];
@@ -823,7 +824,10 @@ PromptForm(
 	for (i = 0; i < n; i++) {
 	    payloads[i] = value;
 	}
-	replies = RunOnTargets(interp, n, targets, VarScript(call->args[0], 1),
+	words[0] = Tcl_NewStringObj("::ptcl::SetBlock", -1);
+	words[1] = call->args[0];
+	words[2] = Tcl_NewObj();
+	replies = RunOnTargets(interp, n, targets, Tcl_NewListObj(3, words),
 		payloads, &code);
 	ckfree(payloads);
 	if (code == TCL_OK) {
@@ -1270,9 +1274,13 @@ AutopxObjCmd(
 /*
  * SetBlockObjCmd --
  *
- *	::ptcl::SetBlock NAME WRAPRANKS: the px code of scatter at the
- *	prompt. Sets NAME to this rank's payload, wrapped into a one-item
- *	list when this rank is in WRAPRANKS. Internal.
+ *	::ptcl::SetBlock NAME WRAPRANKS: the px code of scatter and bcast
+ *	at the prompt. Sets NAME to this rank's payload, wrapped into a
+ *	one-item list when this rank is in WRAPRANKS. Internal. A payload of
+ *	packed numbers (PtclPxRawPayload) is unpacked straight into NAME's
+ *	old list when the variable alone holds it (PtclUnpackInto), as the
+ *	px-code forms do, instead of a new list being made and the old one
+ *	freed.
  */
 
 static int
@@ -1282,21 +1290,36 @@ SetBlockObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    Tcl_Obj *payload = PtclPxPayload(interp), **ranks, *value;
-    int n, i, r;
+    Tcl_Obj *payload, **ranks, *value, *raw;
+    int n, i, r, wrap = 0, kind, len;
 
     (void) clientData;
-    if (objc != 3 || payload == NULL
+    if (objc != 3
 	    || Tcl_ListObjGetElements(interp, objv[2], &n, &ranks) != TCL_OK) {
 	return PtclUsage(interp, "::ptcl::SetBlock NAME WRAPRANKS");
     }
-    value = payload;
     for (i = 0; i < n; i++) {
 	if (Tcl_GetIntFromObj(NULL, ranks[i], &r) == TCL_OK
 		&& r == ptclWorld.rank) {
-	    value = Tcl_NewListObj(1, &payload);
-	    break;
+	    wrap = 1;
 	}
+    }
+    raw = PtclPxRawPayload(interp, &kind);
+    if (raw && !wrap) {
+	unsigned char *bytes = Tcl_GetByteArrayFromObj(raw, &len);
+
+	value = PtclUnpackInto(kind, bytes, (uint64_t) len,
+		ReusableValue(interp, objv[1]));
+	if (value == NULL) {
+	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		    "received a malformed value", -1));
+	    Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
+	    return TCL_ERROR;
+	}
+    } else if ((payload = PtclPxPayload(interp)) == NULL) {
+	return PtclUsage(interp, "::ptcl::SetBlock NAME WRAPRANKS");
+    } else {
+	value = wrap ? Tcl_NewListObj(1, &payload) : payload;
     }
     if (Tcl_ObjSetVar2(interp, objv[1], NULL, value, TCL_LEAVE_ERR_MSG)
 	    == NULL) {

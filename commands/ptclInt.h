@@ -32,6 +32,11 @@ typedef struct PtclState {
     Tcl_Obj *payload;		/* The value rank 0 sent with the running
 				 * px, or NULL. Not referenced here: the
 				 * px engine holds it while the px runs. */
+    int payloadKind;		/* 0, or PTCL_VAL_DOUBLES/WIDES when payload
+				 * is still packed numbers (a bytearray):
+				 * see PtclPxRawPayload. */
+    Tcl_Obj *payloadDecoded;	/* The packed payload once unpacked by
+				 * PtclPxPayload; one reference. */
 } PtclState;
 
 PtclState *PtclGetState(Tcl_Interp *interp);
@@ -50,6 +55,7 @@ int	PtclPxRun(Tcl_Interp *interp, int numTargets, const int *targets,
 	    Tcl_Obj *scriptObj, Tcl_Obj *const *payloads, int flags,
 	    double timeout, PtclReply *replies);
 Tcl_Obj *PtclPxPayload(Tcl_Interp *interp);
+Tcl_Obj *PtclPxRawPayload(Tcl_Interp *interp, int *kindPtr);
 int	PtclPxReport(Tcl_Interp *interp, int numTargets,
 	    PtclReply *replies);
 int	PtclServeCommand(Tcl_Interp *interp, const PtclBuf *msg);

@@ -428,9 +428,10 @@ PtclServeCommand(
     }
 
     if (cmd.flags & PTCL_PX_PAYLOAD) {
-	if (PtclRecvValue(interp, ptclWorld.control, 0, PTCL_TAG_PAYLOAD,
-		&payload, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
+	if (PtclRecvPayload(interp, ptclWorld.control, 0, PTCL_TAG_PAYLOAD,
+		&payload, &state->payloadKind, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	    payload = NULL;
+	    state->payloadKind = 0;
 	}
     }
     scriptObj = Tcl_NewStringObj(cmd.script, (int) cmd.scriptLen);
@@ -453,6 +454,11 @@ PtclServeCommand(
     Tcl_DecrRefCount(scriptObj);
     if (payload) {
 	Tcl_DecrRefCount(payload);
+    }
+    state->payloadKind = 0;
+    if (state->payloadDecoded) {
+	Tcl_DecrRefCount(state->payloadDecoded);
+	state->payloadDecoded = NULL;
     }
 
     PtclBufInit(&out);
@@ -485,7 +491,44 @@ Tcl_Obj *
 PtclPxPayload(
     Tcl_Interp *interp)
 {
-    return PtclGetState(interp)->payload;
+    PtclState *state = PtclGetState(interp);
+
+    if (state->payload && state->payloadKind) {
+	/* Still packed (PtclRecvPayload): unpack it now, once. */
+	int len;
+	unsigned char *bytes = Tcl_GetByteArrayFromObj(state->payload, &len);
+	Tcl_Obj *value = PtclUnpackValue(state->payloadKind, bytes,
+		(uint64_t) len);
+
+	if (value == NULL) {
+	    return NULL;
+	}
+	Tcl_IncrRefCount(value);
+	state->payloadDecoded = value;
+	state->payload = value;
+	state->payloadKind = 0;
+    }
+    return state->payload;
+}
+
+/*
+ * PtclPxRawPayload --
+ *
+ *	The payload of the running px while it is still packed numbers (a
+ *	bytearray of them; *kindPtr says doubles or wides), so that the
+ *	data commands at the prompt can rebuild the target variable's old
+ *	list in place (PtclUnpackInto); NULL when it is not.
+ */
+
+Tcl_Obj *
+PtclPxRawPayload(
+    Tcl_Interp *interp,
+    int *kindPtr)
+{
+    PtclState *state = PtclGetState(interp);
+
+    *kindPtr = state->payloadKind;
+    return state->payloadKind ? state->payload : NULL;
 }
 
 /*

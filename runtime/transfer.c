@@ -322,9 +322,22 @@ Finish(
 {
     Tcl_Obj *value;
 
-    if (r->kind == PTCL_VAL_BYTES && r->landing) {
+    if ((r->kind == PTCL_VAL_BYTES || (r->raw
+	    && (r->kind == PTCL_VAL_DOUBLES || r->kind == PTCL_VAL_WIDES)))
+	    && r->landing) {
 	value = r->landing;	/* Landed in place: no copy. */
 	r->landing = NULL;
+    } else if (r->raw && (r->kind == PTCL_VAL_DOUBLES
+	    || r->kind == PTCL_VAL_WIDES)) {
+	if (r->len % 8 != 0) {
+	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
+		    "received a malformed value message", -1));
+	    Tcl_SetErrorCode(interp, "PTCL", "PROTOCOL", NULL);
+	    return -1;
+	}
+	value = Tcl_NewByteArrayObj((const unsigned char *) data,
+		(int) r->len);
+	Tcl_IncrRefCount(value);
     } else {
 	value = PtclUnpackValue(r->kind, data, (uint64_t) r->len);
 	if (value == NULL) {
@@ -532,6 +545,41 @@ PtclSendValue(
  *	Receives one value. On TCL_OK, *valuePtr holds one reference that
  *	the caller releases (Tcl_DecrRefCount) when done with it.
  */
+
+/*
+ * PtclRecvPayload --
+ *
+ *	PtclRecvValue for a value its receiver may rebuild in place of an
+ *	old one (the data commands at the prompt): packed numbers arrive as
+ *	a bytearray of them, *kindPtr PTCL_VAL_DOUBLES or PTCL_VAL_WIDES;
+ *	anything else as its value, *kindPtr 0.
+ */
+
+int
+PtclRecvPayload(
+    Tcl_Interp *interp,
+    MPI_Comm comm,
+    int source,
+    int tag,
+    Tcl_Obj **valuePtr,
+    int *kindPtr,
+    int flags)
+{
+    PtclValueRecv r;
+    int code;
+
+    PtclValueRecvInit(&r, comm, source, tag);
+    r.raw = 1;
+    code = PtclWait(interp, PollRecv, &r, flags);
+    if (code == TCL_OK) {
+	*valuePtr = r.value;		/* The reference moves to the caller. */
+	r.value = NULL;
+	*kindPtr = (r.kind == PTCL_VAL_DOUBLES || r.kind == PTCL_VAL_WIDES)
+		? r.kind : 0;
+    }
+    PtclValueRecvFree(&r);
+    return code;
+}
 
 int
 PtclRecvValue(

@@ -53,6 +53,9 @@ typedef struct PtclValueRecv {
     int kind;
     int64_t len, seq;
     Tcl_Obj *landing;		/* Bytearray the payload lands in. */
+    int raw;			/* Set by the caller: packed numbers stay
+				 * packed (value is a bytearray of them,
+				 * kind says which); see PtclRecvPayload. */
     Tcl_Obj *value;		/* The value, once done; one reference. */
 } PtclValueRecv;
 
@@ -76,5 +79,7 @@ int	PtclSendValue(Tcl_Interp *interp, MPI_Comm comm, int dest, int tag,
 	    Tcl_Obj *value, int flags);
 int	PtclRecvValue(Tcl_Interp *interp, MPI_Comm comm, int source,
 	    int tag, Tcl_Obj **valuePtr, MPI_Status *statusPtr, int flags);
+int	PtclRecvPayload(Tcl_Interp *interp, MPI_Comm comm, int source,
+	    int tag, Tcl_Obj **valuePtr, int *kindPtr, int flags);
 
 #endif /* PTCL_TRANSFER_H */
