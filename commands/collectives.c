@@ -767,6 +767,35 @@ PromptForm(
     }
 
     case CMD_GATHER:
+	if (targets[0] == 0) {
+	    Tcl_Obj *words[2];
+	    int ok = 1;
+
+	    /*
+	     * Rank 0 is a target (the first: targets are sorted): the targets
+	     * run gather as px code, rooted at rank 0, and rank 0's own part
+	     * holds the result -- the numbers move once, packed, into a
+	     * recycled list where one is free (collective.c), instead of
+	     * coming back in px replies as new objects. On any failure the
+	     * form below runs and reports it.
+	     */
+
+	    words[0] = Tcl_NewStringObj("::ptcl::gather", -1);
+	    words[1] = call->args[0];
+	    replies = RunOnTargets(interp, n, targets,
+		    Tcl_NewListObj(2, words), NULL, &code);
+	    for (i = 0; i < n && code == TCL_OK; i++) {
+		ok &= (replies[i].code == TCL_OK);
+	    }
+	    if (code == TCL_OK && ok && replies[0].result) {
+		Tcl_SetObjResult(interp, replies[0].result);
+		ClearReplies(replies, n);
+		return TCL_OK;
+	    }
+	    ClearReplies(replies, n);
+	    Tcl_ResetResult(interp);
+	}
+	/* FALLTHRU */
     case CMD_ALLGATHER:
     case CMD_PULL:
 	replies = RunOnTargets(interp, n, targets,

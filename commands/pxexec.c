@@ -260,8 +260,15 @@ PtclRunPx(
     Tcl_ResetResult(interp);
     state->pxComm = savedComm;
     state->pxId = savedId;
-    if (state->inPx == 0) {
-	PtclCollForgetRecycled();	/* Kept gather results: see there. */
+    if (state->inPx == 0 && !(ptclWorld.shell && ptclWorld.rank == 0)) {
+	/*
+	 * Kept gather results (collective.c) go when a worker's px ends;
+	 * rank 0 of the shell keeps them until its prompt takes the next
+	 * command (prompt.c), so that gathers typed at the prompt, each a
+	 * px of its own, can recycle within one command line.
+	 */
+
+	PtclCollForgetRecycled();
     }
     if (state->cancelMsg) {
 	Tcl_DecrRefCount(state->cancelMsg);

@@ -333,6 +333,7 @@ PtclRunPrompt(
 
 	PtclSignalClear();
 	code = EvalTyped(interp, command);
+	PtclCollForgetRecycled();	/* Kept gather results (collective.c). */
 	Tcl_DecrRefCount(command);
 	command = Tcl_NewObj();
 	Tcl_IncrRefCount(command);

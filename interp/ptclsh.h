@@ -14,6 +14,7 @@
 #endif
 #include <sys/types.h>
 #include "ptclInt.h"
+#include "collective.h"
 
 typedef enum PtclInputMode {
     PTCL_INPUT_FILE,		/* ptclsh FILE ?ARG ...? */

@@ -1440,9 +1440,10 @@ PtclCollGather(
  *	any more (refcount 1: only this cache), it fills that list in place
  *	(PtclReuseList, PtclUnpackRange: element objects that are still
  *	unshared take the new numbers, shared ones are replaced). Nothing
- *	anyone can see changes. PtclCollForgetRecycled lets them go (at the
- *	end of each px, and at exit), so memory is held at most for one px
- *	(or, in an SPMD script, until the next gather).
+ *	anyone can see changes. PtclCollForgetRecycled lets them go: on a
+ *	worker when its px ends, on ptclsh's rank 0 when the prompt takes
+ *	its next command; in a script file or an SPMD script they stay
+ *	until the next gather.
  *
  *----------------------------------------------------------------------
  */
