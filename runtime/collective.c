@@ -1117,10 +1117,11 @@ OwnBlock(
      */
 
     Tcl_ListObjReplace(NULL, reuse, 0, 0, 0, NULL);
+    Tcl_ListObjGetElements(NULL, reuse, &objc, &objv);
     for (i = 0; i < count; i++) {
-	Tcl_ListObjGetElements(NULL, reuse, &objc, &objv);
 	if (objv[i] != first[i]) {
 	    Tcl_ListObjReplace(NULL, reuse, i, 1, 1, &first[i]);
+	    Tcl_ListObjGetElements(NULL, reuse, &objc, &objv);
 	}
     }
     return reuse;
