@@ -495,6 +495,26 @@ VarScript(
 }
 
 /*
+ * SetBlockScript --
+ *
+ *	The px code that sets NAME to each target's payload at the prompt
+ *	(scatter, bcast): ::ptcl::SetBlock NAME WRAPRANKS.
+ */
+
+static Tcl_Obj *
+SetBlockScript(
+    Tcl_Obj *nameObj,
+    Tcl_Obj *wrapRanks)
+{
+    Tcl_Obj *words[3];
+
+    words[0] = Tcl_NewStringObj("::ptcl::SetBlock", -1);
+    words[1] = nameObj;
+    words[2] = wrapRanks;
+    return Tcl_NewListObj(3, words);
+}
+
+/*
  * RunOnTargets --
  *
  *	PtclPxRun with replies the caller clears with ClearReplies.
@@ -718,7 +738,7 @@ PromptForm(
 
     switch (call->cmd) {
     case CMD_SCATTER: {
-	Tcl_Obj **elems, *wrapped, *words[3];
+	Tcl_Obj **elems, *wrapped;
 	int len, off = 0;
 
 	if (Tcl_ListObjGetElements(interp, call->args[1], &len, &elems)
@@ -747,11 +767,8 @@ PromptForm(
 	    Tcl_IncrRefCount(payloads[i]);
 	    off += count;
 	}
-	words[0] = Tcl_NewStringObj("::ptcl::SetBlock", -1);
-	words[1] = call->args[0];
-	words[2] = wrapped;
-	replies = RunOnTargets(interp, n, targets, Tcl_NewListObj(3, words),
-		payloads, &code);
+	replies = RunOnTargets(interp, n, targets,
+		SetBlockScript(call->args[0], wrapped), payloads, &code);
 	for (i = 0; i < n; i++) {
 	    Tcl_DecrRefCount(payloads[i]);
 	}
@@ -820,7 +837,6 @@ PromptForm(
 
     case CMD_BCAST: {
 	Tcl_Obj *held = NULL;		/* The root's value, from its reply. */
-	Tcl_Obj *words[3];
 
 	if (call->numArgs == 2) {
 	    value = call->args[1];
@@ -853,11 +869,8 @@ PromptForm(
 	for (i = 0; i < n; i++) {
 	    payloads[i] = value;
 	}
-	words[0] = Tcl_NewStringObj("::ptcl::SetBlock", -1);
-	words[1] = call->args[0];
-	words[2] = Tcl_NewObj();
-	replies = RunOnTargets(interp, n, targets, Tcl_NewListObj(3, words),
-		payloads, &code);
+	replies = RunOnTargets(interp, n, targets,
+		SetBlockScript(call->args[0], Tcl_NewObj()), payloads, &code);
 	ckfree(payloads);
 	if (code == TCL_OK) {
 	    code = CheckReplies(interp, NULL, n, targets, replies);

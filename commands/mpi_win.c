@@ -1551,23 +1551,20 @@ PtclWinAppendUsage(
     Tcl_Obj *cmdObj,
     const char *args)
 {
-    Tcl_Obj *options = Tcl_GetReturnOptions(interp, TCL_ERROR);
-    Tcl_Obj *key = Tcl_NewStringObj("-errorcode", -1), *code = NULL;
-    Tcl_Obj *msg;
+    Tcl_Obj *msg, *info, *code;
 
-    Tcl_IncrRefCount(options);
-    Tcl_IncrRefCount(key);
-    Tcl_DictObjGet(NULL, options, key, &code);
-    if (code && strncmp(Tcl_GetString(code), "PTCL USAGE", 10) == 0
-	    && strstr(Tcl_GetString(Tcl_GetObjResult(interp)), "should be")
-	    == NULL) {
-	msg = Tcl_DuplicateObj(Tcl_GetObjResult(interp));
-	Tcl_AppendPrintfToObj(msg, ": should be \"%s %s\"",
+    PtclErrorParts(interp, &msg, &info, &code);
+    if (strncmp(Tcl_GetString(code), "PTCL USAGE", 10) == 0
+	    && strstr(Tcl_GetString(msg), "should be") == NULL) {
+	Tcl_Obj *longer = Tcl_DuplicateObj(msg);
+
+	Tcl_AppendPrintfToObj(longer, ": should be \"%s %s\"",
 		Tcl_GetString(cmdObj), args);
-	Tcl_SetObjResult(interp, msg);
+	Tcl_SetObjResult(interp, longer);
     }
-    Tcl_DecrRefCount(key);
-    Tcl_DecrRefCount(options);
+    Tcl_DecrRefCount(msg);
+    Tcl_DecrRefCount(info);
+    Tcl_DecrRefCount(code);
 }
 
 /*

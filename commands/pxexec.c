@@ -89,26 +89,21 @@ StoppedHere(
     Tcl_Interp *interp,
     PtclState *state)
 {
-    Tcl_Obj *options, *key, *code = NULL;
-    const char *s = "";
+    Tcl_Obj *msg, *info, *code;
+    const char *s;
     int stopped;
 
     if (state->cancelKind == PTCL_MSG_INTERRUPT) {
 	return 1;
     }
-    options = Tcl_GetReturnOptions(interp, TCL_ERROR);
-    Tcl_IncrRefCount(options);
-    key = Tcl_NewStringObj("-errorcode", -1);
-    Tcl_IncrRefCount(key);
-    Tcl_DictObjGet(NULL, options, key, &code);
-    if (code) {
-	s = Tcl_GetString(code);
-    }
+    PtclErrorParts(interp, &msg, &info, &code);
+    s = Tcl_GetString(code);
     stopped = (strncmp(s, "PTCL RELEASED", 13) == 0
 	    || strncmp(s, "PTCL INTERRUPT", 14) == 0
 	    || strncmp(s, "TCL CANCEL", 10) == 0);
-    Tcl_DecrRefCount(key);
-    Tcl_DecrRefCount(options);
+    Tcl_DecrRefCount(msg);
+    Tcl_DecrRefCount(info);
+    Tcl_DecrRefCount(code);
     return stopped;
 }
 
