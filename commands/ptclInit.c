@@ -7,80 +7,14 @@
  *	sources the package's Tcl side and provides the package.
  */
 
-#include "ptclInt.h"
+#include "engine/engine.h"
+#include "ptclShell.h"
 #include <stdlib.h>
 #include <string.h>
 
 #ifndef PTCL_SCRIPT_DIR
 #define PTCL_SCRIPT_DIR "."
 #endif
-
-#define STATE_KEY "ptcl"
-
-static void
-FreeState(
-    ClientData clientData,
-    Tcl_Interp *interp)
-{
-    PtclState *state = (PtclState *) clientData;
-    Tcl_HashSearch search;
-    Tcl_HashEntry *hPtr;
-
-    (void) interp;
-    for (hPtr = Tcl_FirstHashEntry(&state->groupComms, &search); hPtr;
-	    hPtr = Tcl_NextHashEntry(&search)) {
-	/* The communicator itself is freed by PtclWorldFinalize. */
-	ckfree(Tcl_GetHashValue(hPtr));
-    }
-    Tcl_DeleteHashTable(&state->groupComms);
-    if (state->cancelMsg) {
-	Tcl_DecrRefCount(state->cancelMsg);
-    }
-    ckfree(state);
-}
-
-/*
- * PtclGetState --
- *
- *	The interp's ptcl state, made on first use.
- */
-
-PtclState *
-PtclGetState(
-    Tcl_Interp *interp)
-{
-    PtclState *state = (PtclState *) Tcl_GetAssocData(interp, STATE_KEY,
-	    NULL);
-
-    if (state == NULL) {
-	state = (PtclState *) ckalloc(sizeof(PtclState));
-	memset(state, 0, sizeof(*state));
-	state->interp = interp;
-	state->pxComm = MPI_COMM_NULL;
-	Tcl_InitHashTable(&state->groupComms, TCL_STRING_KEYS);
-	Tcl_SetAssocData(interp, STATE_KEY, FreeState, state);
-    }
-    return state;
-}
-
-/*
- * PtclDefaultComm --
- *
- *	The communicator a command uses without -comm: the px group inside
- *	px code, the world (user communicator) everywhere else.
- */
-
-MPI_Comm
-PtclDefaultComm(
-    Tcl_Interp *interp)
-{
-    PtclState *state = PtclGetState(interp);
-
-    if (state->inPx && state->pxComm != MPI_COMM_NULL) {
-	return state->pxComm;
-    }
-    return ptclWorld.user;
-}
 
 static void
 FinalizeHandler(
@@ -160,7 +94,7 @@ Ptcl_Init(
     const char *dir;
 
 #ifdef USE_TCL_STUBS
-    if (Tcl_InitStubs(interp, "8.6", 0) == NULL) {
+    if (Tcl_InitStubs(interp, TCL_VERSION, 0) == NULL) {
 	return TCL_ERROR;
     }
 #endif
@@ -175,15 +109,9 @@ Ptcl_Init(
 	exitHandlerSet = 1;
     }
     PtclGetState(interp);
-    if (PtclFactsInit(interp) != TCL_OK || PtclPxInit(interp) != TCL_OK) {
-	return TCL_ERROR;
-    }
-    /* The mpi:: layer: */
-    if (PtclMpiInit(interp) != TCL_OK) {
-	return TCL_ERROR;
-    }
-    /* The data commands: */
-    if (PtclCollectivesInit(interp) != TCL_OK) {
+    /* The engine, the mpi:: layer, the data commands: */
+    if (PtclPxInit(interp) != TCL_OK || PtclMpiInit(interp) != TCL_OK
+	    || PtclCollectivesInit(interp) != TCL_OK) {
 	return TCL_ERROR;
     }
     PtclInterruptInstall(interp);

@@ -4,7 +4,7 @@
  *	ptclsh's main(): a custom main, not Tcl_Main, because every rank
  *	starts MPI, makes one interpreter, and then goes one of two ways:
  *	rank 0 to the prompt (prompt.c), the others to the worker loop
- *	(worker.c). Exit goes through Tcl_Exit and PtclShellExit (px.c), so
+ *	(Ptcl_ShellServe). Exit goes through Tcl_Exit and Ptcl_ShellExit, so
  *	that `exit N` on rank 0 first tells every worker to exit with N.
  */
 
@@ -18,8 +18,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION PTCL_VERSION
 #endif
-
-extern int Ptcl_Init(Tcl_Interp *interp);
 
 static const char usageText[] =
 "usage: mpiexec -n N ptclsh ?-encoding NAME? ?FILE ?ARG ...??\n"
@@ -79,10 +77,10 @@ ShellExitProc(
 {
     int status = (int) (intptr_t) clientData;
 
-    if (ptclWorld.rank == 0) {
+    if (Ptcl_ShellRank() == 0) {
 	PtclTerminalRestore();
     }
-    PtclShellExit(status);
+    Ptcl_ShellExit(status);
 }
 
 /*
@@ -198,8 +196,7 @@ main(
      * MPI first: every rank must know who it is before anything else.
      */
 
-    ptclWorld.shell = 1;
-    if (PtclWorldInit(NULL, &argc, &argv) != TCL_OK) {
+    if (Ptcl_ShellStart(&argc, &argv) != TCL_OK) {
 	fprintf(stderr, "ptclsh: could not initialize MPI\n");
 	return 1;
     }
@@ -219,11 +216,11 @@ main(
     signal(SIGILL, SIG_DFL);
 
     Tcl_FindExecutable(argv[0]);
-    if (ptclWorld.rank == 0 && mode != PTCL_INPUT_FILE
+    if (Ptcl_ShellRank() == 0 && mode != PTCL_INPUT_FILE
 	    && PtclTerminalOpen()) {
 	mode = PTCL_INPUT_TERMINAL;
 	PtclTerminalTakeForeground();
-	PtclSignalInstall();
+	Ptcl_ShellSignalInstall();
 	if (ptclTerminal.outputToTty) {
 	    UseTerminalForOutput();
 	}
@@ -246,24 +243,19 @@ main(
 	    mode == PTCL_INPUT_TERMINAL);
     Tcl_SetExitProc(ShellExitProc);
     if (Tcl_Init(interp) != TCL_OK) {
-	fprintf(stderr, "ptclsh: rank %d: %s\n", ptclWorld.rank,
+	fprintf(stderr, "ptclsh: rank %d: %s\n", Ptcl_ShellRank(),
 		Tcl_GetStringResult(interp));
     }
-    if (Ptcl_Init(interp) != TCL_OK
-	    || PtclCaptureInstall(interp) != TCL_OK
-	    || Tcl_EvalEx(interp, "namespace import ::ptcl::*\n"
-		"source [file join $::ptcl::library shell.tcl]", -1,
-		TCL_EVAL_GLOBAL) != TCL_OK) {
-	fprintf(stderr, "ptclsh: rank %d: %s\n", ptclWorld.rank,
+    if (Ptcl_ShellInit(interp) != TCL_OK) {
+	fprintf(stderr, "ptclsh: rank %d: %s\n", Ptcl_ShellRank(),
 		Tcl_GetVar2(interp, "errorInfo", NULL, TCL_GLOBAL_ONLY));
 	Tcl_Exit(1);
     }
-    Tcl_StaticPackage(interp, "ptcl", Ptcl_Init, NULL);
 
-    if (ptclWorld.rank == 0) {
+    if (Ptcl_ShellRank() == 0) {
 	PtclRunPrompt(interp, mode, file, encoding);
     } else {
-	PtclRunWorker(interp);
+	Ptcl_ShellServe(interp);
     }
     Tcl_Exit(0);
     return 0;

@@ -112,15 +112,7 @@ PromptString(
 
     Tcl_DStringInit(ds);
     if (script) {
-	Tcl_DString err;
-
-	Tcl_DStringInit(&err);
-	Tcl_IncrRefCount(script);
-	PtclCaptureBegin(NULL, NULL);
-	code = Tcl_EvalObjEx(interp, script, TCL_EVAL_GLOBAL);
-	PtclCaptureEnd(ds, &err);
-	Tcl_DecrRefCount(script);
-	Tcl_DStringFree(&err);
+	code = Ptcl_ShellEvalCaptured(interp, script, ds);
 	if (code == TCL_OK) {
 	    Tcl_RestoreInterpState(interp, saved);
 	    return;
@@ -156,8 +148,6 @@ SourceRcFile(
 	"    uplevel #0 [list source [file normalize $::tcl_rcFileName]]\n"
 	"}\n";
     Tcl_Obj *scriptObj = Tcl_NewStringObj(script, -1);
-    int *targets, numTargets = ptclWorld.size, i, code;
-    PtclReply *replies;
 
     /*
      * One px over every rank, rank 0 included: inside px code the default
@@ -166,24 +156,9 @@ SourceRcFile(
      */
 
     Tcl_IncrRefCount(scriptObj);
-    targets = (int *) ckalloc(sizeof(int) * (size_t) numTargets);
-    for (i = 0; i < numTargets; i++) {
-	targets[i] = i;
+    if (Ptcl_ShellEverywhere(interp, scriptObj) != TCL_OK) {
+	ShowResult(interp, TCL_ERROR, 0);
     }
-    replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
-    code = PtclPxRun(interp, numTargets, targets, scriptObj, NULL, 0, 0.0,
-	    replies);
-    if (code == TCL_OK) {
-	code = PtclPxReport(interp, numTargets, replies);
-    }
-    if (code != TCL_OK) {
-	ShowResult(interp, code, 0);
-    }
-    for (i = 0; i < numTargets; i++) {
-	PtclReplyClear(&replies[i]);
-    }
-    ckfree(replies);
-    ckfree(targets);
     Tcl_DecrRefCount(scriptObj);
 }
 
@@ -331,9 +306,8 @@ PtclRunPrompt(
 	    continue;
 	}
 
-	PtclSignalClear();
+	Ptcl_ShellPromptTurn(interp);
 	code = EvalTyped(interp, command);
-	PtclCollForgetRecycled();	/* Kept gather results (collective.c). */
 	Tcl_DecrRefCount(command);
 	command = Tcl_NewObj();
 	Tcl_IncrRefCount(command);

@@ -2,8 +2,8 @@
  * ptclsh.h --
  *
  *	What the files of the shell itself share: how rank 0 reads (a script
- *	file, a terminal with readline, or a pipe), the terminal's set-up,
- *	and the worker loop.
+ *	file, a terminal with readline, or a pipe) and the terminal's set-up.
+ *	libptcl is reached through its small shell API, ptclShell.h, only.
  */
 
 #ifndef PTCLSH_H
@@ -13,8 +13,7 @@
 #include "config.h"
 #endif
 #include <sys/types.h>
-#include "ptclInt.h"
-#include "collective.h"
+#include "ptclShell.h"
 
 typedef enum PtclInputMode {
     PTCL_INPUT_FILE,		/* ptclsh FILE ?ARG ...? */
@@ -44,7 +43,5 @@ void	PtclHistoryAdd(const char *line);
 int	PtclRunPrompt(Tcl_Interp *interp, PtclInputMode mode,
 	    const char *file, const char *encoding);
 
-/* worker.c */
-void	PtclRunWorker(Tcl_Interp *interp);
 
 #endif /* PTCLSH_H */

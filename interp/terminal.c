@@ -581,8 +581,8 @@ PtclReadlineGet(
 	 * tenth of a second is up.
 	 */
 
-	if (PtclSignalPending()) {
-	    PtclSignalClear();
+	if (Ptcl_ShellSignalPending()) {
+	    Ptcl_ShellSignalClear();
 	    rl_free_line_state();
 	    rl_callback_sigcleanup();
 	    rl_replace_line("", 0);
@@ -654,8 +654,8 @@ PtclReadlineGet(
 	ssize_t n = read(ptclTerminal.fd, &c, 1);
 
 	if (n < 0 && errno == EINTR) {
-	    if (PtclSignalPending()) {
-		PtclSignalClear();
+	    if (Ptcl_ShellSignalPending()) {
+		Ptcl_ShellSignalClear();
 		Tcl_DStringFree(&ds);
 		if (write(ptclTerminal.fd, "\n", 1) < 0) {
 		    return 0;

@@ -147,7 +147,7 @@ Await(
     int n,
     MPI_Request *reqs)
 {
-    return PtclWaitRequests(interp, n, reqs, NULL, 0);
+    return PtclWaitRequests(interp, NULL, n, reqs, NULL, 0);
 }
 
 static int
@@ -157,7 +157,7 @@ AwaitFlags(
     MPI_Request *reqs,
     int flags)
 {
-    return PtclWaitRequests(interp, n, reqs, NULL, flags);
+    return PtclWaitRequests(interp, NULL, n, reqs, NULL, flags);
 }
 
 static int

@@ -102,14 +102,14 @@ PtclRecvMessage(
     st.statusPtr = statusPtr ? statusPtr : &status;
     st.matched = 0;
     st.req = MPI_REQUEST_NULL;
-    code = PtclWait(interp, PollProbe, &st, flags);
+    code = PtclWait(interp, NULL, PollProbe, &st, flags);
     if (code != TCL_OK && st.matched && st.req != MPI_REQUEST_NULL) {
 	/*
 	 * The message is already on its way to us and was matched: finish
 	 * it so that nothing writes into a buffer we are about to free.
 	 */
 
-	PtclWaitRequests(NULL, 1, &st.req, NULL, PTCL_WAIT_NOCHECK);
+	PtclWaitRequests(NULL, NULL, 1, &st.req, NULL, PTCL_WAIT_NOCHECK);
     }
     return code;
 }

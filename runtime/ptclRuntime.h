@@ -15,7 +15,7 @@
 #ifndef PTCL_RUNTIME_H
 #define PTCL_RUNTIME_H
 
-#include <tcl.h>
+#include "ptclCompat.h"
 #include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,15 +79,43 @@ typedef int (PtclPollProc)(Tcl_Interp *interp, void *clientData);
 
 typedef int (PtclCheckProc)(Tcl_Interp *interp, void *clientData);
 
+/*
+ * What a wait waits for: every wait names it, so that a stopped px can say
+ * where each rank was and rank 0 can find deadlocks (issue 17).
+ */
+
+typedef enum PtclWaitKind {
+    PTCL_WAITING_OTHER = 0,	/* Something of ptcl's own. */
+    PTCL_WAITING_COMMAND,	/* A worker between commands. */
+    PTCL_WAITING_REPLIES,	/* Rank 0 collecting px replies. */
+    PTCL_WAITING_RECV,		/* A receive from peer (or any), tag. */
+    PTCL_WAITING_SEND,		/* A send that peer has not taken. */
+    PTCL_WAITING_PROBE,		/* A probe for a message from peer. */
+    PTCL_WAITING_COLL,		/* A collective over comm. */
+    PTCL_WAITING_LOCK,		/* A window lock that peer holds. */
+    PTCL_WAITING_FENCE,		/* A window fence over comm. */
+    PTCL_WAITING_REQUESTS	/* mpi::wait, waitall, waitany. */
+} PtclWaitKind;
+
+typedef struct PtclWaitWhat {
+    PtclWaitKind kind;
+    const char *cmd;		/* The Tcl command that waits ("mpi::recv",
+				 * "barrier", "pmap"), or NULL. */
+    MPI_Comm comm;		/* Or MPI_COMM_NULL. */
+    int peer;			/* Rank in comm; -1 any source; -2 not one
+				 * rank. */
+    int tag;			/* A tag, MPI_ANY_TAG, or -2 none. */
+} PtclWaitWhat;
+
 #define PTCL_WAIT_IDLE	1	/* Waiting between commands: no checks,
 				 * short spin. */
 #define PTCL_WAIT_NOCHECK 2	/* No checks (the caller makes its own),
 				 * but data is on its way: long spin. */
 
-int	PtclWait(Tcl_Interp *interp, PtclPollProc *pollProc,
-	    void *clientData, int flags);
-int	PtclWaitRequests(Tcl_Interp *interp, int count, MPI_Request *reqs,
-	    MPI_Status *statuses, int flags);
+int	PtclWait(Tcl_Interp *interp, const PtclWaitWhat *what,
+	    PtclPollProc *pollProc, void *clientData, int flags);
+int	PtclWaitRequests(Tcl_Interp *interp, const PtclWaitWhat *what,
+	    int count, MPI_Request *reqs, MPI_Status *statuses, int flags);
 void	PtclNoteActivity(void);
 int	PtclForgetRequests(int count, MPI_Request *reqs);
 int	PtclSettle(int count, MPI_Request *reqs, double seconds);

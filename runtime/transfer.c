@@ -85,7 +85,7 @@ PtclPairComm(
     if (code != MPI_SUCCESS) {
 	return PtclMpiError(interp, code, "making a data communicator");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
+    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	return TCL_ERROR;
     }
     MPI_Comm_set_errhandler(data, MPI_ERRORS_RETURN);
@@ -533,7 +533,7 @@ PtclSendValue(
 
     code = PtclValueSendStart(interp, &s, value, comm, dest, tag, 0);
     if (code == TCL_OK) {
-	code = PtclWait(interp, PollSend, &s, flags);
+	code = PtclWait(interp, NULL, PollSend, &s, flags);
     }
     PtclValueSendFree(&s);
     return code;
@@ -570,7 +570,7 @@ PtclRecvPayload(
 
     PtclValueRecvInit(&r, comm, source, tag);
     r.raw = 1;
-    code = PtclWait(interp, PollRecv, &r, flags);
+    code = PtclWait(interp, NULL, PollRecv, &r, flags);
     if (code == TCL_OK) {
 	*valuePtr = r.value;		/* The reference moves to the caller. */
 	r.value = NULL;
@@ -595,7 +595,7 @@ PtclRecvValue(
     int code;
 
     PtclValueRecvInit(&r, comm, source, tag);
-    code = PtclWait(interp, PollRecv, &r, flags);
+    code = PtclWait(interp, NULL, PollRecv, &r, flags);
     if (code == TCL_OK) {
 	*valuePtr = r.value;		/* The reference moves to the caller. */
 	r.value = NULL;

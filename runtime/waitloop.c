@@ -139,6 +139,9 @@ PtclRunChecks(
 int
 PtclWait(
     Tcl_Interp *interp,
+    const PtclWaitWhat *what,	/* What is awaited, for reports; may be
+				 * NULL for waits that cannot block on
+				 * another rank. */
     PtclPollProc *pollProc,
     void *clientData,
     int flags)
@@ -146,6 +149,8 @@ PtclWait(
     static int slackSet = 0;
     double pause = 0.0, start = PtclNow();
     double spin = (flags & PTCL_WAIT_IDLE) ? SPIN_SECONDS : BUSY_SPIN;
+
+    (void) what;		/* Kept for the wait-state reports. */
 
 #if defined(__linux__) && defined(PR_SET_TIMERSLACK)
     if (!slackSet) {
@@ -221,6 +226,7 @@ PollRequests(
 int
 PtclWaitRequests(
     Tcl_Interp *interp,
+    const PtclWaitWhat *what,	/* As PtclWait. */
     int count,
     MPI_Request *reqs,
     MPI_Status *statuses,
@@ -231,7 +237,7 @@ PtclWaitRequests(
     set.count = count;
     set.reqs = reqs;
     set.statuses = statuses;
-    return PtclWait(interp, PollRequests, &set, flags);
+    return PtclWait(interp, what, PollRequests, &set, flags);
 }
 
 /*

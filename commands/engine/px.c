@@ -26,7 +26,7 @@
  *	abandoned operations can never match new ones.
  */
 
-#include "ptclInt.h"
+#include "engine/engine.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,119 +54,6 @@ typedef struct PxRun {
     PtclBuf signalBufs[2];	/* ABORT, INTERRUPT messages. */
 } PxRun;
 
-static int
-CompareInts(
-    const void *a,
-    const void *b)
-{
-    int x = *(const int *) a, y = *(const int *) b;
-
-    return (x > y) - (x < y);
-}
-
-int
-PtclUsage(
-    Tcl_Interp *interp,
-    const char *usage)
-{
-    Tcl_SetObjResult(interp, Tcl_ObjPrintf("wrong # args: should be \"%s\"",
-	    usage));
-    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-    return TCL_ERROR;
-}
-
-/*
- *----------------------------------------------------------------------
- *
- * PtclParseTargets --
- *
- *	Reads a -targets list: ranks of the world, each once.
- *
- * Results:
- *	TCL_OK with *targetsPtr a sorted ckalloc'ed array (the caller frees)
- *	and *numPtr its length; TCL_ERROR with a message naming the bad
- *	element.
- *
- * Side effects:
- *	None.
- *
- *----------------------------------------------------------------------
- */
-
-int
-PtclParseTargets(
-    Tcl_Interp *interp,
-    Tcl_Obj *listObj,
-    int *numPtr,
-    int **targetsPtr)
-{
-    Tcl_Obj **elems;
-    int n, i, *targets;
-
-    if (strcmp(Tcl_GetString(listObj), "all") == 0) {
-	*numPtr = PtclAllTargets(targetsPtr);
-	return TCL_OK;
-    }
-    if (Tcl_ListObjGetElements(interp, listObj, &n, &elems) != TCL_OK) {
-	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	return TCL_ERROR;
-    }
-    if (n == 0) {
-	Tcl_SetObjResult(interp, Tcl_NewStringObj(
-		"no targets: -targets needs at least one rank", -1));
-	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	return TCL_ERROR;
-    }
-    targets = (int *) ckalloc(sizeof(int) * (size_t) n);
-    for (i = 0; i < n; i++) {
-	int r;
-
-	if (Tcl_GetIntFromObj(NULL, elems[i], &r) != TCL_OK
-		|| r < 0 || r >= ptclWorld.size) {
-	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		    "bad rank \"%s\" in -targets: must be an integer from 0 "
-		    "to %d, or \"all\"", Tcl_GetString(elems[i]),
-		    ptclWorld.size - 1));
-	    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	    ckfree(targets);
-	    return TCL_ERROR;
-	}
-	targets[i] = r;
-    }
-    qsort(targets, (size_t) n, sizeof(int), CompareInts);
-    for (i = 1; i < n; i++) {
-	if (targets[i] == targets[i - 1]) {
-	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		    "rank %d appears twice in -targets", targets[i]));
-	    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-	    ckfree(targets);
-	    return TCL_ERROR;
-	}
-    }
-    *numPtr = n;
-    *targetsPtr = targets;
-    return TCL_OK;
-}
-
-/*
- * PtclAllTargets --
- *
- *	Every rank, 0 to size-1, in a ckalloc'ed array. Returns the count.
- */
-
-int
-PtclAllTargets(
-    int **targetsPtr)
-{
-    int i, *targets = (int *) ckalloc(sizeof(int) * (size_t) ptclWorld.size);
-
-    for (i = 0; i < ptclWorld.size; i++) {
-	targets[i] = i;
-    }
-    *targetsPtr = targets;
-    return ptclWorld.size;
-}
-
 /*
  *----------------------------------------------------------------------
  *
@@ -189,11 +76,11 @@ PtclAllTargets(
 int
 PtclGroupComm(
     Tcl_Interp *interp,
-    PtclState *state,
     int numTargets,
     const int *targets,
     MPI_Comm *commPtr)
 {
+    PtclState *state = PtclGetState(interp);
     Tcl_DString key;
     Tcl_HashEntry *hPtr;
     MPI_Group world, group;
@@ -678,7 +565,7 @@ PtclPxRun(
 	}
     }
     if (code == TCL_OK || numReqs > 0) {
-	if (PtclWait(interp, PollReplies, &run, PTCL_WAIT_IDLE) != TCL_OK) {
+	if (PtclWait(interp, NULL, PollReplies, &run, PTCL_WAIT_IDLE) != TCL_OK) {
 	    code = TCL_ERROR;
 	}
     }
@@ -883,6 +770,15 @@ PtclPxReport(
 #define PX_USAGE \
     "px ?-targets RANKS? ?-timeout SECONDS? ?-stream? ?--? SCRIPT"
 
+static const PtclOptSpec pxOptions[] = {
+    {"-targets", PTCL_OPT_TARGETS},
+    {"-timeout", PTCL_OPT_SECONDS},
+    {"-stream", PTCL_OPT_FLAG},
+    {"--", PTCL_OPT_FLAG},
+    {NULL, PTCL_OPT_FLAG}
+};
+enum { PX_TARGETS, PX_TIMEOUT, PX_STREAM, PX_END, PX_NUM_OPTIONS };
+
 static int
 PxObjCmd(
     ClientData clientData,
@@ -890,14 +786,9 @@ PxObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    static const char *const options[] = {
-	"-targets", "-timeout", "-stream", "--", NULL
-    };
-    enum { OPT_TARGETS, OPT_TIMEOUT, OPT_STREAM, OPT_END };
-    PtclState *state = PtclGetState(interp);
+    PtclOptValue opt[PX_NUM_OPTIONS];
     PtclReply *replies;
-    int *targets = NULL, numTargets = 0, i, index, code, flags = 0;
-    double timeout = 0.0;
+    int *targets = NULL, numTargets, i, code, first, flags = 0;
 
     (void) clientData;
     if (!ptclWorld.shell) {
@@ -907,72 +798,32 @@ PxObjCmd(
 	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "SHELL", NULL);
 	return TCL_ERROR;
     }
-    if (state->inPx || ptclWorld.rank != 0) {
+    if (PtclWhereAmI(interp) != PTCL_AT_PROMPT) {
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(
 		"px cannot be used inside px code: it runs at the prompt", -1));
 	Tcl_SetErrorCode(interp, "PTCL", "USAGE", "NESTED", NULL);
 	return TCL_ERROR;
     }
-
-    for (i = 1; i < objc - 1; i++) {
-	const char *arg = Tcl_GetString(objv[i]);
-
-	if (arg[0] != '-') {
-	    break;
-	}
-	if (Tcl_GetIndexFromObj(interp, objv[i], options, "option", 0,
-		&index) != TCL_OK) {
-	    goto usage;
-	}
-	if (index == OPT_END) {
-	    i++;
-	    break;
-	}
-	if (index == OPT_STREAM) {
-	    flags |= PTCL_PX_STREAM;
-	    continue;
-	}
-	if (i + 1 >= objc - 1) {
-	    Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		    "option \"%s\" needs a value: should be \"%s\"", arg,
-		    PX_USAGE));
-	    goto usageCode;
-	}
-	i++;
-	switch (index) {
-	case OPT_TARGETS:
-	    if (targets) {
-		ckfree(targets);
-		targets = NULL;
-	    }
-	    if (PtclParseTargets(interp, objv[i], &numTargets, &targets)
-		    != TCL_OK) {
-		return TCL_ERROR;
-	    }
-	    break;
-	case OPT_TIMEOUT:
-	    if (Tcl_GetDoubleFromObj(NULL, objv[i], &timeout) != TCL_OK
-		    || !(timeout > 0.0)) {
-		Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-			"bad timeout \"%s\": must be a number of seconds "
-			"greater than 0", Tcl_GetString(objv[i])));
-		goto usageCode;
-	    }
-	    break;
-	}
+    if (PtclParseLeadingOptions(interp, objc, objv, 1, pxOptions, opt,
+	    PX_USAGE, &first) != TCL_OK) {
+	PtclFreeOptions(pxOptions, opt);
+	return TCL_ERROR;
     }
-    if (i != objc - 1) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"wrong # args: should be \"%s\"", PX_USAGE));
-	goto usageCode;
+    if (opt[PX_STREAM].given) {
+	flags |= PTCL_PX_STREAM;
     }
-    if (targets == NULL) {
+    if (opt[PX_TARGETS].given) {
+	targets = opt[PX_TARGETS].targets;
+	numTargets = opt[PX_TARGETS].numTargets;
+	opt[PX_TARGETS].targets = NULL;
+    } else {
 	numTargets = PtclAllTargets(&targets);
     }
 
     replies = (PtclReply *) ckalloc(sizeof(PtclReply) * (size_t) numTargets);
-    code = PtclPxRun(interp, numTargets, targets, objv[objc - 1], NULL,
-	    flags, timeout, replies);
+    code = PtclPxRun(interp, numTargets, targets, objv[first], NULL,
+	    flags, opt[PX_TIMEOUT].given ? opt[PX_TIMEOUT].seconds : 0.0,
+	    replies);
     if (code == TCL_OK) {
 	code = PtclPxReport(interp, numTargets, replies);
     }
@@ -982,15 +833,6 @@ PxObjCmd(
     ckfree(replies);
     ckfree(targets);
     return code;
-
-  usage:
-    Tcl_AppendResult(interp, ": should be \"" PX_USAGE "\"", NULL);
-  usageCode:
-    Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
-    if (targets) {
-	ckfree(targets);
-    }
-    return TCL_ERROR;
 }
 
 /*
@@ -1042,7 +884,6 @@ ExitObjCmd(
     int objc,
     Tcl_Obj *const objv[])
 {
-    PtclState *state = PtclGetState(interp);
     int status = 0;
 
     (void) clientData;
@@ -1054,7 +895,7 @@ ExitObjCmd(
     if (objc == 2 && Tcl_GetIntFromObj(interp, objv[1], &status) != TCL_OK) {
 	return TCL_ERROR;
     }
-    if (state->inPx || ptclWorld.rank != 0) {
+    if (PtclWhereAmI(interp) != PTCL_AT_PROMPT) {
 	Tcl_SetObjResult(interp, Tcl_NewStringObj(
 		"exit is not allowed in px code: use it at the prompt, "
 		"where it ends every rank", -1));
@@ -1099,7 +940,7 @@ PtclShellExit(
 		n++;
 	    }
 	}
-	PtclWaitRequests(NULL, n, reqs, NULL, PTCL_WAIT_IDLE);
+	PtclWaitRequests(NULL, NULL, n, reqs, NULL, PTCL_WAIT_IDLE);
 	ckfree(reqs);
 	PtclBufFree(&msg);
     }

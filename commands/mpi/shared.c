@@ -27,7 +27,7 @@
  *	own.
  */
 
-#include "window.h"
+#include "mpi/window.h"
 #include <string.h>
 
 typedef struct Shared {
@@ -61,8 +61,7 @@ static int
 AtPrompt(
     Tcl_Interp *interp)
 {
-    return ptclWorld.shell && ptclWorld.rank == 0 && ptclWorld.size > 1
-	    && !PtclGetState(interp)->inPx;
+    return ptclWorld.size > 1 && PtclWhereAmI(interp) == PTCL_AT_PROMPT;
 }
 
 /*

@@ -15,7 +15,7 @@
  *	fences out of step.
  */
 
-#include "window.h"
+#include "mpi/window.h"
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
@@ -349,7 +349,7 @@ SyncComm(
     PtclWin *w,
     MPI_Comm *commPtr)
 {
-    return PtclGroupComm(interp, PtclGetState(interp), w->size, w->members,
+    return PtclGroupComm(interp, w->size, w->members,
 	    commPtr);
 }
 
@@ -1100,9 +1100,10 @@ PtclWinRelease(
  *	holder that has gone.
  */
 
-void
+int
 PtclWinReleaseAll(
-    Tcl_Interp *interp)
+    Tcl_Interp *interp,
+    void *clientData)
 {
     WinList *list = (WinList *) Tcl_GetAssocData(interp, "ptcl::win", NULL);
     PtclWin *w;
@@ -1123,6 +1124,8 @@ PtclWinReleaseAll(
 	    }
 	}
     }
+    (void) clientData;
+    return TCL_OK;
 }
 
 /*
@@ -1136,7 +1139,8 @@ PtclWinReleaseAll(
 
 int
 PtclWinRenew(
-    Tcl_Interp *interp)
+    Tcl_Interp *interp,
+    void *clientData)
 {
     WinList *list = (WinList *) Tcl_GetAssocData(interp, "ptcl::win", NULL);
     PtclWin *w;
@@ -1686,5 +1690,7 @@ PtclWinInit(
     Tcl_Interp *interp)
 {
     Tcl_CreateObjCommand(interp, "::mpi::win", WinObjCmd, NULL, NULL);
+    PtclAddHook(PTCL_HOOK_PX_FAILED, PtclWinReleaseAll, NULL);
+    PtclAddHook(PTCL_HOOK_COMMS_RENEWED, PtclWinRenew, NULL);
     return PtclSharedInit(interp);
 }

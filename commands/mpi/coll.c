@@ -12,7 +12,7 @@
  *	makes every rank fail with the same message.
  */
 
-#include "mpi_layer.h"
+#include "mpi/mpi.h"
 #include <string.h>
 
 enum {

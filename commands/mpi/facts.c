@@ -7,7 +7,7 @@
  *	everywhere else.
  */
 
-#include "ptclInt.h"
+#include "mpi/mpi.h"
 
 enum Fact { FACT_RANK, FACT_SIZE, FACT_PROCESSOR, FACT_WTIME, FACT_WTICK };
 

@@ -37,7 +37,7 @@
  *	Leans on: px.c (PtclPxRun, payloads), transfer.h (value messages).
  */
 
-#include "ptclInt.h"
+#include "engine/engine.h"
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -143,7 +143,7 @@ PrivateComm(
 	Tcl_DeleteHashEntry(hPtr);
 	return PtclMpiError(interp, code, "making pmap's communicator");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, 0) != TCL_OK) {
+    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, 0) != TCL_OK) {
 	ckfree(priv);
 	Tcl_DeleteHashEntry(hPtr);
 	return TCL_ERROR;
@@ -664,7 +664,7 @@ Master(
 	    } else {
 		Tcl_Obj *msg, *info, *ecode;
 
-		if (PtclGetState(interp)->cancelMsg) {
+		if (PtclPxStopping(interp)) {
 		    code = TCL_ERROR;	/* Interrupted, not the item. */
 		    goto done;
 		}
@@ -685,7 +685,7 @@ Master(
 	if (busyCount == 0) {
 	    break;		/* Everything handed out has come back. */
 	}
-	if (PtclWait(interp, PollMailbox, run, 0) != TCL_OK) {
+	if (PtclWait(interp, NULL, PollMailbox, run, 0) != TCL_OK) {
 	    code = TCL_ERROR;
 	    goto done;
 	}
@@ -811,7 +811,7 @@ Worker(
 		Tcl_Obj *emsg, *info, *ecode, *reply;
 		int start;
 
-		if (PtclGetState(interp)->cancelMsg) {
+		if (PtclPxStopping(interp)) {
 		    Tcl_DecrRefCount(words[1]);
 		    Tcl_DecrRefCount(msg);
 		    return TCL_ERROR;	/* Interrupted. */
@@ -1035,10 +1035,10 @@ RunPmap(
 	    run.acks = 0;
 	    PtclValueRecvInit(&run.recv, run.comm, MPI_ANY_SOURCE,
 		    TAG_TO_MASTER);
-	    code = PtclWait(interp, PollAcks, &run, PTCL_WAIT_IDLE);
+	    code = PtclWait(interp, NULL, PollAcks, &run, PTCL_WAIT_IDLE);
 	    PtclValueRecvFree(&run.recv);
 	} else if (code == TCL_OK) {
-	    code = PtclWait(interp, PollSends, &run, 0);
+	    code = PtclWait(interp, NULL, PollSends, &run, 0);
 	}
 	if (code == TCL_OK) {
 	    code = StopResult(interp, stop);
@@ -1094,7 +1094,6 @@ PmapObjCmd(
 	"-dynamic", "-chunk", "-targets", NULL
     };
     enum { OPT_DYNAMIC, OPT_CHUNK, OPT_TARGETS };
-    PtclState *state = PtclGetState(interp);
     int *targets = NULL, numTargets = 0, dynamic = 0, chunk = 1, i, index;
     int len, code, atPrompt;
     Tcl_Obj *cmdPrefix, *list;
@@ -1158,7 +1157,7 @@ PmapObjCmd(
 	goto usageCode;
     }
 
-    atPrompt = !state->inPx && ptclWorld.shell && ptclWorld.rank == 0;
+    atPrompt = PtclWhereAmI(interp) == PTCL_AT_PROMPT;
     if (atPrompt) {
 	/*
 	 * Rank 0 and the targets run the engine as px code; rank 0's
@@ -1281,7 +1280,7 @@ PmapObjCmd(
 		Tcl_ResetResult(interp);
 		return TCL_OK;
 	    }
-	    if (PtclGroupComm(interp, state, numTargets, targets, &comm)
+	    if (PtclGroupComm(interp, numTargets, targets, &comm)
 		    != TCL_OK) {
 		ckfree(targets);
 		return TCL_ERROR;
@@ -1319,7 +1318,7 @@ PmapServeObjCmd(
     Tcl_Obj *list = PtclPxPayload(interp);
 
     (void) clientData;
-    if (objc != 6 || !PtclGetState(interp)->inPx
+    if (objc != 6 || PtclWhereAmI(interp) != PTCL_IN_PX
 	    || Tcl_GetIntFromObj(interp, objv[1], &dynamic) != TCL_OK
 	    || Tcl_GetIntFromObj(interp, objv[2], &chunk) != TCL_OK
 	    || Tcl_GetIntFromObj(interp, objv[3], &self) != TCL_OK

@@ -23,7 +23,7 @@
  *	until marked: Tcl checks for them anyway.
  */
 
-#include "ptclInt.h"
+#include "engine/engine.h"
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>

@@ -26,7 +26,7 @@
  *	argument helpers.
  */
 
-#include "mpi_layer.h"
+#include "mpi/mpi.h"
 #include <string.h>
 
 /*

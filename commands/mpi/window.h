@@ -32,7 +32,7 @@
 #ifndef PTCL_WINDOW_H
 #define PTCL_WINDOW_H
 
-#include "mpi_layer.h"
+#include "mpi/mpi.h"
 #include <inttypes.h>
 
 enum { PTCL_ELEM_INT64, PTCL_ELEM_DOUBLE, PTCL_ELEM_BYTE };
@@ -119,7 +119,9 @@ int	PtclWinGetOp(Tcl_Interp *interp, Tcl_Obj *objPtr, int type,
 int	PtclWinAcquire(Tcl_Interp *interp, PtclWin *w, int target,
 	    int exclusive);
 void	PtclWinRelease(PtclWin *w, int target, int exclusive);
-/* PtclWinReleaseAll, PtclWinRenew, PtclWinInit: in ptclInt.h. */
+int	PtclWinReleaseAll(Tcl_Interp *interp, void *clientData);
+int	PtclWinRenew(Tcl_Interp *interp, void *clientData);
+int	PtclWinInit(Tcl_Interp *interp);
 int	PtclSharedInit(Tcl_Interp *interp);
 
 #endif /* PTCL_WINDOW_H */

@@ -12,8 +12,7 @@
  *	Rank 0's side -- sending the PX, collecting the replies -- is px.c.
  */
 
-#include "ptclInt.h"
-#include "collective.h"
+#include "engine/engine.h"
 #include <string.h>
 
 /*
@@ -186,8 +185,7 @@ PtclRunPx(
     Tcl_DStringInit(&err);
 
     state->pxId = pxId;
-    code = PtclGroupComm(interp, state, numTargets, targets,
-	    &state->pxComm);
+    code = PtclGroupComm(interp, numTargets, targets, &state->pxComm);
     if (code == TCL_OK) {
 	state->inPx++;
 	state->payload = payload;
@@ -207,7 +205,7 @@ PtclRunPx(
 	     * holds, so that no other rank waits for a holder that is gone.
 	     */
 
-	    PtclWinReleaseAll(interp);
+	    PtclRunHooks(interp, PTCL_HOOK_PX_FAILED);
 	}
 	if (code == TCL_ERROR && state->cancelMsg
 		&& StoppedHere(interp, state)) {
@@ -223,18 +221,7 @@ PtclRunPx(
 	state->payload = savedPayload;
 	state->inPx--;
     }
-    if (code == TCL_RETURN) {
-	code = TCL_OK;
-    } else if (code == TCL_BREAK || code == TCL_CONTINUE) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"invoked \"%s\" outside of a loop",
-		code == TCL_BREAK ? "break" : "continue"));
-	code = TCL_ERROR;
-    } else if (code != TCL_OK && code != TCL_ERROR) {
-	Tcl_SetObjResult(interp, Tcl_ObjPrintf(
-		"command returned bad code: %d", code));
-	code = TCL_ERROR;
-    }
+    code = PtclPxResultCode(interp, code);
 
     reply->code = code;
     if (code == TCL_ERROR) {
@@ -263,7 +250,7 @@ PtclRunPx(
 	 * px of its own, can recycle within one command line.
 	 */
 
-	PtclCollForgetRecycled();
+	PtclRunHooks(interp, PTCL_HOOK_PX_END);
     }
     if (state->cancelMsg) {
 	Tcl_DecrRefCount(state->cancelMsg);
@@ -374,7 +361,7 @@ StreamFinish(
     int i;
 
     for (i = 0; i < s->num; i++) {
-	PtclWaitRequests(NULL, 1, &s->sends[i].req, NULL, PTCL_WAIT_NOCHECK);
+	PtclWaitRequests(NULL, NULL, 1, &s->sends[i].req, NULL, PTCL_WAIT_NOCHECK);
 	PtclBufFree(&s->sends[i].buf);
     }
     if (s->sends) {
@@ -473,7 +460,7 @@ PtclServeCommand(
     code = MPI_Isend(out.bytes, (int) out.len, MPI_BYTE, 0, PTCL_TAG_REPLY,
 	    ptclWorld.control, &req);
     if (code == MPI_SUCCESS) {
-	code = PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK);
+	code = PtclWaitRequests(interp, NULL, 1, &req, NULL, PTCL_WAIT_NOCHECK);
     } else {
 	code = PtclMpiError(interp, code, "sending a px reply");
     }
@@ -611,7 +598,7 @@ RenewObjCmd(
     if (code != MPI_SUCCESS) {
 	return PtclMpiError(interp, code, "renewing the user communicator");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
+    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	return TCL_ERROR;
     }
     MPI_Comm_set_errhandler(fresh, MPI_ERRORS_RETURN);
@@ -628,7 +615,7 @@ RenewObjCmd(
     if (state->inPx) {
 	state->pxComm = ptclWorld.user;
     }
-    return PtclWinRenew(interp);	/* Windows' group communicators. */
+    return PtclRunHooks(interp, PTCL_HOOK_COMMS_RENEWED);
 }
 
 int

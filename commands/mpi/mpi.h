@@ -15,7 +15,7 @@
 #ifndef PTCL_MPI_LAYER_H
 #define PTCL_MPI_LAYER_H
 
-#include "ptclInt.h"
+#include "engine/engine.h"
 #include "collective.h"
 
 /*
@@ -108,6 +108,8 @@ int	PtclMpiCommUsers(PtclMpiState *statePtr, MPI_Comm comm);
 int	PtclMpiCommInit(Tcl_Interp *interp);
 void	PtclMpiFreeAllComms(PtclMpiState *statePtr);
 int	PtclMpiCollInit(Tcl_Interp *interp);
+int	PtclFactsInit(Tcl_Interp *interp);
+int	PtclWinInit(Tcl_Interp *interp);
 
 /*
  * Payload bytes of a value message as the status reports them.

@@ -29,7 +29,7 @@
  *	PtclGroupComm), runtime/collective.h, runtime/codec.h.
  */
 
-#include "ptclInt.h"
+#include "engine/engine.h"
 #include "collective.h"
 #include <stdlib.h>
 #include <string.h>
@@ -96,13 +96,14 @@ static int
 Where(
     Tcl_Interp *interp)
 {
-    if (PtclGetState(interp)->inPx) {
+    switch (PtclWhereAmI(interp)) {
+    case PTCL_IN_PX:
 	return WHERE_PX;
-    }
-    if (ptclWorld.shell && ptclWorld.rank == 0) {
+    case PTCL_AT_PROMPT:
 	return WHERE_PROMPT;
+    default:
+	return WHERE_SPMD;
     }
-    return WHERE_SPMD;
 }
 
 static int
@@ -421,7 +422,7 @@ ParseCall(
 
     if (call->where != WHERE_PROMPT && call->comm == MPI_COMM_NULL
 	    && call->self >= 0) {
-	if (PtclGroupComm(interp, PtclGetState(interp), call->numTargets,
+	if (PtclGroupComm(interp, call->numTargets,
 		call->targets, &call->comm) != TCL_OK) {
 	    FreeCall(call);
 	    return TCL_ERROR;
@@ -1373,6 +1374,24 @@ SetBlockObjCmd(
 
 int	PtclPmapInit(Tcl_Interp *interp);
 
+/*
+ * ForgetRecycled --
+ *
+ *	Kept gather results (runtime/collective.c) go when a worker's px
+ *	ends, and when rank 0's prompt takes its next command.
+ */
+
+static int
+ForgetRecycled(
+    Tcl_Interp *interp,
+    void *clientData)
+{
+    (void) interp;
+    (void) clientData;
+    PtclCollForgetRecycled();
+    return TCL_OK;
+}
+
 int
 PtclCollectivesInit(
     Tcl_Interp *interp)
@@ -1386,5 +1405,7 @@ PtclCollectivesInit(
     Tcl_CreateObjCommand(interp, "::ptcl::autopx", AutopxObjCmd, NULL, NULL);
     Tcl_CreateObjCommand(interp, "::ptcl::SetBlock", SetBlockObjCmd, NULL,
 	    NULL);
+    PtclAddHook(PTCL_HOOK_PX_END, ForgetRecycled, NULL);
+    PtclAddHook(PTCL_HOOK_PROMPT_TURN, ForgetRecycled, NULL);
     return PtclPmapInit(interp);
 }

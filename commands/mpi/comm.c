@@ -17,7 +17,7 @@
  *	uses MPI_Comm_idup.
  */
 
-#include "mpi_layer.h"
+#include "mpi/mpi.h"
 #include <string.h>
 
 /*
@@ -160,7 +160,7 @@ CommSplit(
 	ckfree(all);
 	return PtclMpiError(interp, code, "mpi::comm split");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, 0) != TCL_OK) {
+    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, 0) != TCL_OK) {
 	/*
 	 * Stopped. If the meeting completed after all, another rank may
 	 * already be in MPI_Comm_split: join it (PtclSettle).
@@ -229,7 +229,7 @@ CommDup(
 	ckfree(comm);
 	return PtclMpiError(interp, code, "mpi::comm dup");
     }
-    if (PtclWaitRequests(interp, 1, &req, NULL, 0) != TCL_OK) {
+    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, 0) != TCL_OK) {
 	return TCL_ERROR;		/* Leaks comm: MPI may still write. */
     }
     code = Adopt(interp, *comm);

@@ -19,7 +19,7 @@
  *	bytes of a string).
  */
 
-#include "mpi_layer.h"
+#include "mpi/mpi.h"
 #include <stdarg.h>
 #include <string.h>
 
@@ -408,7 +408,7 @@ PtclMpiAtPrompt(
 {
     int size = 1;
 
-    if (!ptclWorld.shell || PtclGetState(interp)->inPx) {
+    if (PtclWhereAmI(interp) != PTCL_AT_PROMPT) {
 	return TCL_OK;
     }
     MPI_Comm_size(comm, &size);
@@ -474,9 +474,8 @@ PtclMpiWait(
 
     ctx.proc = pollProc;
     ctx.data = clientData;
-    ctx.atPrompt = ptclWorld.shell && ptclWorld.rank == 0
-	    && !PtclGetState(interp)->inPx;
-    return PtclWait(interp, PollUser, &ctx, 0);
+    ctx.atPrompt = PtclWhereAmI(interp) == PTCL_AT_PROMPT;
+    return PtclWait(interp, NULL, PollUser, &ctx, 0);
 }
 
 /*
@@ -828,7 +827,8 @@ PtclMpiInit(
     Tcl_CreateObjCommand(interp, "::mpi::probe", ProbeObjCmd,
 	    (ClientData) 1, NULL);
     Tcl_CreateObjCommand(interp, "::mpi::iprobe", ProbeObjCmd, NULL, NULL);
-    if (PtclMpiRequestInit(interp) != TCL_OK
+    if (PtclFactsInit(interp) != TCL_OK
+	    || PtclMpiRequestInit(interp) != TCL_OK
 	    || PtclMpiCollInit(interp) != TCL_OK
 	    || PtclMpiCommInit(interp) != TCL_OK
 	    || PtclWinInit(interp) != TCL_OK) {
