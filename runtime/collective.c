@@ -119,7 +119,7 @@ int
 PtclGetOpFromObj(
     Tcl_Interp *interp,
     Tcl_Obj *objPtr,
-    PtclOp *opPtr)
+    PtclReduceOp *opPtr)
 {
     int index;
 
@@ -128,7 +128,7 @@ PtclGetOpFromObj(
 	Tcl_SetErrorCode(interp, "PTCL", "USAGE", NULL);
 	return TCL_ERROR;
     }
-    *opPtr = (PtclOp) index;
+    *opPtr = (PtclReduceOp) index;
     return TCL_OK;
 }
 
@@ -2016,7 +2016,7 @@ typedef struct LongInt {
 
 static MPI_Op
 MpiOp(
-    PtclOp op)
+    PtclReduceOp op)
 {
     switch (op) {
     case PTCL_OP_SUM:	 return MPI_SUM;
@@ -2174,7 +2174,7 @@ PtclCollReduce(
     MPI_Comm comm,
     int kind,
     int root,
-    PtclOp op,
+    PtclReduceOp op,
     Tcl_Obj *value,
     Tcl_Obj **resultPtr)
 {

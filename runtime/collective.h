@@ -21,11 +21,11 @@
 
 #include "transfer.h"
 
-typedef enum PtclOp {
+typedef enum PtclReduceOp {
     PTCL_OP_SUM, PTCL_OP_PROD, PTCL_OP_MIN, PTCL_OP_MAX,
     PTCL_OP_LAND, PTCL_OP_LOR, PTCL_OP_BAND, PTCL_OP_BOR,
     PTCL_OP_LXOR, PTCL_OP_BXOR, PTCL_OP_MINLOC, PTCL_OP_MAXLOC
-} PtclOp;
+} PtclReduceOp;
 
 /*
  * The reductions' kinds.
@@ -47,7 +47,7 @@ enum {
 					 * as a list, instead of listing
 					 * them. */
 
-int	PtclGetOpFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr, PtclOp *opPtr);
+int	PtclGetOpFromObj(Tcl_Interp *interp, Tcl_Obj *objPtr, PtclReduceOp *opPtr);
 
 int	PtclCollBarrier(Tcl_Interp *interp, MPI_Comm comm);
 
@@ -96,7 +96,7 @@ int	PtclCollAlltoall(Tcl_Interp *interp, MPI_Comm comm, Tcl_Obj *list,
  */
 
 int	PtclCollReduce(Tcl_Interp *interp, MPI_Comm comm, int kind,
-	    int root, PtclOp op, Tcl_Obj *value, Tcl_Obj **resultPtr);
+	    int root, PtclReduceOp op, Tcl_Obj *value, Tcl_Obj **resultPtr);
 
 /*
  * Extended forms, for callers that found an error in their own arguments

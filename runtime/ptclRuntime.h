@@ -44,7 +44,6 @@ extern PtclWorld ptclWorld;
 
 int	PtclWorldInit(Tcl_Interp *interp, int *argcPtr, char ***argvPtr);
 void	PtclWorldFinalize(void);
-void	PtclOwnComm(MPI_Comm comm);
 int	PtclMpiError(Tcl_Interp *interp, int mpiCode, const char *what);
 
 /*
@@ -117,6 +116,8 @@ int	PtclWait(Tcl_Interp *interp, const PtclWaitWhat *what,
 int	PtclWaitRequests(Tcl_Interp *interp, const PtclWaitWhat *what,
 	    int count, MPI_Request *reqs, MPI_Status *statuses, int flags);
 void	PtclNoteActivity(void);
+typedef int (PtclTurnProc)(void);
+void	PtclWaitAddTurnProc(PtclTurnProc *proc);
 int	PtclForgetRequests(int count, MPI_Request *reqs);
 int	PtclSettle(int count, MPI_Request *reqs, double seconds);
 void	PtclPushCheck(PtclCheckProc *proc, void *clientData,

@@ -9,6 +9,7 @@
  */
 
 #include "transfer.h"
+#include "comm.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,17 +23,6 @@ enum {
 #define HEADER_SIZE	24	/* int32 kind, int32 flags, int64 len,
 				 * int64 seq. */
 
-/*
- * The pairs {communicator, data communicator}. Few communicators live at
- * once; a short array does.
- */
-
-typedef struct CommPair {
-    MPI_Comm comm, data;
-} CommPair;
-
-static CommPair *pairs = NULL;
-static int numPairs = 0, maxPairs = 0;
 static int64_t sequence = 0;
 static int tagUb = 32767;
 
@@ -41,9 +31,12 @@ static int tagUb = 32767;
  *
  * PtclTransferInit --
  *
- *	Pairs the control and user communicators with data communicators,
- *	and learns the largest tag. Called once by PtclWorldInit's callers
- *	after MPI is up (collective over the world).
+ *	Learns the largest tag, and registers the control and user
+ *	communicators (comm.h) with their data pairs. Called once by
+ *	PtclWorldInit after MPI is up (collective over the world).
+ *
+ * Results:
+ *	TCL_OK, or TCL_ERROR when a data pair could not be made.
  *
  *----------------------------------------------------------------------
  */
@@ -52,88 +45,71 @@ int
 PtclTransferInit(void)
 {
     int *ub, flag = 0;
+    PtclCommRec *rec;
 
     MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &ub, &flag);
     if (flag && *ub > 0) {
 	tagUb = *ub;
     }
-    if (PtclPairComm(NULL, ptclWorld.control) != TCL_OK
-	    || PtclPairComm(NULL, ptclWorld.user) != TCL_OK) {
+    rec = PtclCommAdd(NULL, ptclWorld.control, "control");
+    if (rec == NULL) {
+	return TCL_ERROR;
+    }
+    rec->noQuiesce = 1;
+    if (PtclCommAdd(NULL, ptclWorld.user, "world") == NULL) {
 	return TCL_ERROR;
     }
     return TCL_OK;
 }
 
 /*
- * PtclPairComm --
+ * DataComm --
  *
- *	Makes the data communicator of comm (a dup, through MPI_Comm_idup and
- *	the wait loop). Collective over comm: every member calls it when the
- *	communicator is made.
+ *	The data pair of a registered communicator, or MPI_COMM_NULL.
  */
 
-int
-PtclPairComm(
-    Tcl_Interp *interp,
+static MPI_Comm
+DataComm(
     MPI_Comm comm)
 {
-    MPI_Request req;
-    MPI_Comm data;
-    int code;
+    PtclCommRec *rec = PtclCommFind(comm);
 
-    code = MPI_Comm_idup(comm, &data, &req);
-    if (code != MPI_SUCCESS) {
-	return PtclMpiError(interp, code, "making a data communicator");
-    }
-    if (PtclWaitRequests(interp, NULL, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
-	return TCL_ERROR;
-    }
-    MPI_Comm_set_errhandler(data, MPI_ERRORS_RETURN);
-    if (numPairs == maxPairs) {
-	maxPairs = maxPairs ? 2 * maxPairs : 8;
-	pairs = (CommPair *) realloc(pairs, sizeof(CommPair) * maxPairs);
-    }
-    pairs[numPairs].comm = comm;
-    pairs[numPairs].data = data;
-    numPairs++;
-    return TCL_OK;
+    return rec ? rec->data : MPI_COMM_NULL;
 }
 
 /*
- * PtclUnpairComm --
+ *----------------------------------------------------------------------
  *
- *	Frees comm's data communicator (when comm itself is freed).
+ * CountSent, CountTaken --
+ *
+ *	Every value message sent and taken is counted on its communicator's
+ *	record (comm.h), so that a quiesce can drain what was never taken.
+ *
+ *----------------------------------------------------------------------
  */
 
-void
-PtclUnpairComm(
-    MPI_Comm comm)
-{
-    int i;
-
-    for (i = 0; i < numPairs; i++) {
-	if (pairs[i].comm == comm) {
-	    MPI_Comm_free(&pairs[i].data);
-	    pairs[i] = pairs[--numPairs];
-	    return;
-	}
-    }
-}
-
-int
-PtclDataComm(
+static void
+CountSent(
     MPI_Comm comm,
-    MPI_Comm *dataCommPtr)
+    int dest)
 {
-    int i;
+    PtclCommRec *rec = PtclCommFind(comm);
 
-    for (i = 0; i < numPairs; i++) {
-	if (pairs[i].comm == comm) {
-	    *dataCommPtr = pairs[i].data;
-	    return TCL_OK;
-	}
+    if (rec && dest >= 0 && dest < rec->size) {
+	rec->sent[dest]++;
     }
-    return TCL_ERROR;
+}
+
+static void
+CountTaken(
+    MPI_Comm comm,
+    int source)
+{
+    PtclCommRec *rec = PtclCommFind(comm);
+
+    if (rec && source >= 0 && source < rec->size) {
+	rec->taken[source]++;
+    }
 }
 
 static int
@@ -192,7 +168,8 @@ PtclValueSendStart(
     PtclPackValue(value, &s->packed);
     len = (int64_t) s->packed.len;
     if (len > PTCL_INLINE_MAX) {
-	if (PtclDataComm(comm, &data) != TCL_OK) {
+	data = DataComm(comm);
+	if (data == MPI_COMM_NULL) {
 	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
 		    "internal error: communicator has no data pair", -1));
 	    return TCL_ERROR;
@@ -214,6 +191,7 @@ PtclValueSendStart(
 	return PtclMpiError(interp, code, "sending a value");
     }
     s->numReqs = 1;
+    CountSent(comm, dest);
     for (i = 0; i < chunks; i++) {
 	code = MPI_Isend((const char *) s->packed.data + (int64_t) i
 		* PTCL_CHUNK, ChunkLen(len, i), MPI_BYTE, dest, (int) seq, data,
@@ -393,6 +371,7 @@ PtclValueRecvTest(
 	if (!flag) {
 	    return 0;
 	}
+	CountTaken(r->comm, r->status.MPI_SOURCE);
 	PtclReaderInit(&rd, r->head.bytes, r->head.len);
 	r->kind = PtclGetInt32(&rd);
 	(void) PtclGetInt32(&rd);
@@ -419,7 +398,8 @@ PtclValueRecvTest(
 	 * itself when the kind is BYTES.
 	 */
 
-	if (PtclDataComm(r->comm, &r->dataComm) != TCL_OK) {
+	r->dataComm = DataComm(r->comm);
+	if (r->dataComm == MPI_COMM_NULL) {
 	    Tcl_SetObjResult(interp, Tcl_NewStringObj(
 		    "internal error: communicator has no data pair", -1));
 	    return -1;

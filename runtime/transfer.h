@@ -60,9 +60,6 @@ typedef struct PtclValueRecv {
 } PtclValueRecv;
 
 int	PtclTransferInit(void);
-int	PtclDataComm(MPI_Comm comm, MPI_Comm *dataCommPtr);
-int	PtclPairComm(Tcl_Interp *interp, MPI_Comm comm);
-void	PtclUnpairComm(MPI_Comm comm);
 
 int	PtclValueSendStart(Tcl_Interp *interp, PtclValueSend *s,
 	    Tcl_Obj *value, MPI_Comm comm, int dest, int tag,

@@ -43,6 +43,8 @@
 #define FIRST_PAUSE	1e-6
 
 static double lastActivity = 0.0;
+static PtclTurnProc *turnProcs[4];
+static int numTurnProcs = 0;
 static PtclCheckProc *checkProc = NULL;
 static void *checkData = NULL;
 
@@ -72,6 +74,35 @@ void
 PtclNoteActivity(void)
 {
     lastActivity = PtclNow();
+}
+
+/*
+ *----------------------------------------------------------------------
+ *
+ * PtclWaitAddTurnProc --
+ *
+ *	Registers a procedure that runs on every turn of every wait: the
+ *	background work of the runtime (detached operations) goes on
+ *	wherever the rank waits. The runtime's own modules register here,
+ *	so that the wait loop need not know them.
+ *
+ *----------------------------------------------------------------------
+ */
+
+void
+PtclWaitAddTurnProc(
+    PtclTurnProc *proc)
+{
+    int i;
+
+    for (i = 0; i < numTurnProcs; i++) {
+	if (turnProcs[i] == proc) {
+	    return;
+	}
+    }
+    if (numTurnProcs < (int) (sizeof(turnProcs) / sizeof(turnProcs[0]))) {
+	turnProcs[numTurnProcs++] = proc;
+    }
 }
 
 /*
@@ -164,6 +195,7 @@ PtclWait(
 	int done = pollProc(interp, clientData);
 	double now, idle, cap;
 	struct timespec ts;
+	int i;
 
 	if (done > 0) {
 	    PtclNoteActivity();
@@ -171,6 +203,9 @@ PtclWait(
 	}
 	if (done < 0) {
 	    return TCL_ERROR;
+	}
+	for (i = 0; i < numTurnProcs; i++) {
+	    turnProcs[i]();
 	}
 	if (!(flags & (PTCL_WAIT_IDLE | PTCL_WAIT_NOCHECK))
 		&& PtclRunChecks(interp) != TCL_OK) {

@@ -9,6 +9,7 @@
  */
 
 #include "transfer.h"
+#include "comm.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,8 +102,6 @@ PtclWorldInit(
     MPI_Comm_size(MPI_COMM_WORLD, &ptclWorld.size);
     MPI_Comm_dup(MPI_COMM_WORLD, &ptclWorld.control);
     MPI_Comm_dup(MPI_COMM_WORLD, &ptclWorld.user);
-    MPI_Comm_set_errhandler(ptclWorld.control, MPI_ERRORS_RETURN);
-    MPI_Comm_set_errhandler(ptclWorld.user, MPI_ERRORS_RETURN);
     if (PtclTransferInit() != TCL_OK) {
 	return TCL_ERROR;
     }
@@ -130,31 +129,10 @@ PtclWorldInit(
  *----------------------------------------------------------------------
  */
 
-static MPI_Comm *owned = NULL;
-static int numOwned = 0, maxOwned = 0;
-
-/*
- * PtclOwnComm --
- *
- *	Registers a communicator that ptcl made for itself (a px group), to
- *	be freed with its data pair before MPI_Finalize.
- */
-
-void
-PtclOwnComm(
-    MPI_Comm comm)
-{
-    if (numOwned == maxOwned) {
-	maxOwned = maxOwned ? 2 * maxOwned : 8;
-	owned = (MPI_Comm *) realloc(owned, sizeof(MPI_Comm) * maxOwned);
-    }
-    owned[numOwned++] = comm;
-}
-
 void
 PtclWorldFinalize(void)
 {
-    int flag = 0, i;
+    int flag = 0;
 
     if (!ptclWorld.initialized || ptclWorld.finalized) {
 	return;
@@ -164,15 +142,7 @@ PtclWorldFinalize(void)
     if (flag) {
 	return;
     }
-    PtclOwnComm(ptclWorld.control);
-    PtclOwnComm(ptclWorld.user);
-    for (i = 0; i < numOwned; i++) {
-	PtclUnpairComm(owned[i]);
-	MPI_Comm_free(&owned[i]);
-    }
-    free(owned);
-    owned = NULL;
-    numOwned = maxOwned = 0;
+    PtclCommFreeAll();
     if (ptclWorld.ownsMpi) {
 	MPI_Finalize();
     }

@@ -889,7 +889,7 @@ PromptForm(
 
     case CMD_REDUCE:
     case CMD_ALLREDUCE: {
-	PtclOp op;
+	PtclReduceOp op;
 	Tcl_Obj *words[6];
 	int nw = 0, which;
 
@@ -1141,7 +1141,7 @@ GroupForm(
     int code = TCL_OK, rootIndex = call->rootIndex;
 
     if (call->cmd == CMD_REDUCE || call->cmd == CMD_ALLREDUCE) {
-	PtclOp op;
+	PtclReduceOp op;
 
 	if (PtclGetOpFromObj(interp, call->args[0], &op) != TCL_OK) {
 	    return TCL_ERROR;
@@ -1209,7 +1209,7 @@ GroupForm(
 
     case CMD_REDUCE:
     case CMD_ALLREDUCE: {
-	PtclOp op;
+	PtclReduceOp op;
 
 	PtclGetOpFromObj(interp, call->args[0], &op);
 	code = ReadShared(interp, call, call->args[1], 1, &value);

@@ -149,7 +149,7 @@ PrivateComm(
 	return TCL_ERROR;
     }
     MPI_Comm_set_errhandler(priv->comm, MPI_ERRORS_RETURN);
-    if (PtclPairComm(interp, priv->comm) != TCL_OK) {
+    if (PtclCommAdd(interp, priv->comm, "pmap") == NULL) {
 	Tcl_DeleteHashEntry(hPtr);
 	return TCL_ERROR;	/* The dup is leaked: it may be in use. */
     }

@@ -25,6 +25,7 @@
 
 #include "ptclRuntime.h"
 #include "transfer.h"
+#include "comm.h"
 
 /*
  * Per-interpreter state, kept as assoc data "ptcl". The families above

@@ -115,15 +115,13 @@ PtclGroupComm(
 	Tcl_DeleteHashEntry(hPtr);
 	return PtclMpiError(interp, code, "making the px group");
     }
-    MPI_Comm_set_errhandler(*slot, MPI_ERRORS_RETURN);
-    if (PtclPairComm(interp, *slot) != TCL_OK) {
+    if (PtclCommAdd(interp, *slot, "px group") == NULL) {
 	MPI_Comm_free(slot);
 	ckfree(slot);
 	Tcl_DeleteHashEntry(hPtr);
 	return TCL_ERROR;
     }
     Tcl_SetHashValue(hPtr, slot);
-    PtclOwnComm(*slot);
     *commPtr = *slot;
     return TCL_OK;
 }

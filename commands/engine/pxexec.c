@@ -601,8 +601,7 @@ RenewObjCmd(
     if (PtclWaitRequests(interp, NULL, 1, &req, NULL, PTCL_WAIT_NOCHECK) != TCL_OK) {
 	return TCL_ERROR;
     }
-    MPI_Comm_set_errhandler(fresh, MPI_ERRORS_RETURN);
-    if (PtclPairComm(interp, fresh) != TCL_OK) {
+    if (PtclCommAdd(interp, fresh, "world") == NULL) {
 	return TCL_ERROR;
     }
     ptclWorld.user = fresh;	/* The old one is retired: never freed. */

@@ -130,7 +130,7 @@ CollObjCmd(
     MPI_Comm comm;
     int root = 0, rank = 0, size = 1, code, i, op = -1;
     int64_t *counts = NULL;
-    PtclOp ptclOp;
+    PtclReduceOp ptclOp;
 
     (void) options;
     if (objc < 1 + info->numArgs) {

@@ -3,7 +3,7 @@
  *
  *	mpi::comm split|dup|free|world: communicators for Tcl code. A new
  *	communicator gets MPI_ERRORS_RETURN, a paired data communicator for
- *	large value payloads (PtclPairComm), and a handle ("comm1", ...) in
+ *	large value payloads (PtclCommAdd), and a handle ("comm1", ...) in
  *	the process's table (world.c), which every -comm option reads. The
  *	interp remembers the handles it made and frees them at exit; a
  *	freed or unknown handle is an error, never a crash.
@@ -70,8 +70,7 @@ Adopt(
 {
     Tcl_Obj *name;
 
-    MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
-    if (PtclPairComm(interp, comm) != TCL_OK) {
+    if (PtclCommAdd(interp, comm, "mpi::comm") == NULL) {
 	MPI_Comm_free(&comm);
 	return TCL_ERROR;
     }
@@ -247,8 +246,13 @@ static void
 FreeComm(
     MPI_Comm comm)
 {
-    PtclUnpairComm(comm);
-    MPI_Comm_free(&comm);
+    PtclCommRec *rec = PtclCommFind(comm);
+
+    if (rec) {
+	PtclCommFree(rec);
+    } else {
+	MPI_Comm_free(&comm);
+    }
 }
 
 /*
