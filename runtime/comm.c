@@ -120,13 +120,21 @@ PtclCommFind(
  *	PtclCommEnter's poll: done when the record has no quiesce running.
  */
 
+typedef struct Quiet {
+    PtclCommRec *rec;
+    int collective;
+} Quiet;
+
 static int
 PollQuiet(
     Tcl_Interp *interp,
     void *clientData)
 {
+    Quiet *q = (Quiet *) clientData;
+
     (void) interp;
-    return ((PtclCommRec *) clientData)->quiesce == NULL;
+    return q->rec->quiesce == NULL
+	    && (!q->collective || PtclOpsDetached(q->rec, 1) == 0);
 }
 
 /*
@@ -137,7 +145,9 @@ PollQuiet(
  *	Before an operation starts on a communicator: waits for a quiesce
  *	that runs on it (the wait loop finishes the quiesce in the
  *	background), so that the new operation can never meet what the
- *	quiesce clears away.
+ *	quiesce clears away; before a collective, also for the detached
+ *	collectives on it, so that every rank starts the communicator's
+ *	collectives in the same order (MPI's rule).
  *
  * Results:
  *	TCL_OK, or TCL_ERROR when the wait was stopped (message in interp).
@@ -151,19 +161,24 @@ PollQuiet(
 int
 PtclCommEnter(
     Tcl_Interp *interp,
-    PtclCommRec *rec)
+    PtclCommRec *rec,
+    int collective)		/* 1 before a collective. */
 {
     PtclWaitWhat what;
+    Quiet q;
 
-    if (rec == NULL || rec->quiesce == NULL) {
+    if (rec == NULL || (rec->quiesce == NULL
+	    && (!collective || PtclOpsDetached(rec, 1) == 0))) {
 	return TCL_OK;
     }
+    q.rec = rec;
+    q.collective = collective;
     what.kind = PTCL_WAITING_COLL;
     what.cmd = NULL;
     what.comm = rec->comm;
     what.peer = -2;
     what.tag = -2;
-    return PtclWait(interp, &what, PollQuiet, rec, 0);
+    return PtclWait(interp, &what, PollQuiet, &q, 0);
 }
 
 /*

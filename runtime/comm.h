@@ -51,7 +51,8 @@ MODULE_SCOPE PtclCommRec *PtclCommAdd(Tcl_Interp *interp, MPI_Comm comm,
 		    const char *what);
 MODULE_SCOPE PtclCommRec *PtclCommFind(MPI_Comm comm);
 MODULE_SCOPE PtclCommRec *PtclCommFirst(void);
-MODULE_SCOPE int PtclCommEnter(Tcl_Interp *interp, PtclCommRec *rec);
+MODULE_SCOPE int PtclCommEnter(Tcl_Interp *interp, PtclCommRec *rec,
+		    int collective);
 MODULE_SCOPE void PtclCommFree(PtclCommRec *rec);
 MODULE_SCOPE void PtclCommFreeAll(void);
 

@@ -252,21 +252,23 @@ PtclOpsProgress(void)
  *
  * PtclOpsDetached --
  *
- *	How many detached ops run on a communicator (all of them when rec
- *	is NULL).
+ *	How many detached ops run on a communicator (on any when rec is
+ *	NULL), or how many detached collectives.
  *
  *----------------------------------------------------------------------
  */
 
 int
 PtclOpsDetached(
-    const PtclCommRec *rec)
+    const PtclCommRec *rec,
+    int collective)		/* Count only collectives. */
 {
     PtclOp *op;
     int n = 0;
 
     for (op = detachedFirst; op; op = op->next) {
-	if (rec == NULL || op->rec == rec) {
+	if ((rec == NULL || op->rec == rec)
+		&& (!collective || op->type->collective)) {
 	    n++;
 	}
     }

@@ -49,6 +49,9 @@ typedef struct PtclOpType {
     PtclOpFreeProc *free;	/* Releases everything the op owns and the
 				 * op itself (ckfree); called only once the
 				 * op is finished or was never started. */
+    int collective;		/* 1: a collective (it holds its place in
+				 * the communicator's order of collectives
+				 * while detached); 0: point to point. */
 } PtclOpType;
 
 struct PtclOp {
@@ -69,6 +72,6 @@ MODULE_SCOPE int PtclOpWait(Tcl_Interp *interp, PtclOp *op,
 MODULE_SCOPE void PtclOpFree(PtclOp *op);
 MODULE_SCOPE void PtclOpRelease(PtclOp *op);
 MODULE_SCOPE int PtclOpsProgress(void);
-MODULE_SCOPE int PtclOpsDetached(const PtclCommRec *rec);
+MODULE_SCOPE int PtclOpsDetached(const PtclCommRec *rec, int collective);
 
 #endif /* PTCL_OP_H */
